@@ -1,0 +1,13 @@
+"""Settings for a developer's machine and for `make demo`: never for a public server."""
+
+from .base import *  # noqa: F403
+from .env import env_list, env_str
+
+DEBUG = True
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-not-secret-9f3b1c7e2a")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The demo serves static files from the app folders without collectstatic.
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

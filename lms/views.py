@@ -1,0 +1,33 @@
+"""The home page each person lands on after logging in, made for their role."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from curriculum.selectors import programmes_with_sessions
+
+from .roles import Role, home_role
+
+HOME_TEMPLATES = {
+    Role.TRAINEE: "lms/home/trainee.html",
+    Role.TRAINER: "lms/home/trainer.html",
+    Role.CURRICULUM_EDITOR: "lms/home/editor.html",
+    Role.PROGRAMME_MANAGER: "lms/home/manager.html",
+    Role.EVALUATION_LEAD: "lms/home/evaluation_lead.html",
+}
+
+
+@login_required
+def home(request):
+    role = home_role(request.user)
+    if role is None:
+        return render(request, "lms/home/no_role.html", status=200)
+    programmes = programmes_with_sessions()
+    context = {"role": role, "programmes": programmes}
+    if role == Role.CURRICULUM_EDITOR:
+        context["overruns"] = [
+            session
+            for programme in programmes
+            for session in programme.session_list
+            if session.planned_minutes().high > session.planned_duration
+        ]
+    return render(request, HOME_TEMPLATES[role], context)

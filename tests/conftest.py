@@ -1,0 +1,86 @@
+"""The cast of people every test can call on, by role.
+
+Each fixture is a logged-out user object; use ``client.force_login(trainer)`` or the
+``as_user`` helper to act as them. Every later feature reuses this cast for its permission
+tests so a missing check shows up as one failing line.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from lms.roles import Role
+from tests.factories import OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Kent Peer Network", slug="kent")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return OrganisationFactory(name="Lille Pairs Aidants", slug="lille")
+
+
+@pytest.fixture
+def editor(db, organisation):
+    return UserFactory(username="editor", roles=[Role.CURRICULUM_EDITOR], organisation=organisation)
+
+
+@pytest.fixture
+def trainer(db, organisation):
+    return UserFactory(username="trainer", roles=[Role.TRAINER], organisation=organisation)
+
+
+@pytest.fixture
+def co_trainer(db, organisation):
+    return UserFactory(username="co_trainer", roles=[Role.TRAINER], organisation=organisation)
+
+
+@pytest.fixture
+def trainee(db, organisation):
+    return UserFactory(username="trainee", roles=[Role.TRAINEE], organisation=organisation)
+
+
+@pytest.fixture
+def other_trainee(db, organisation):
+    return UserFactory(username="other_trainee", roles=[Role.TRAINEE], organisation=organisation)
+
+
+@pytest.fixture
+def other_org_trainer(db, other_organisation):
+    return UserFactory(
+        username="other_org_trainer", roles=[Role.TRAINER], organisation=other_organisation
+    )
+
+
+@pytest.fixture
+def manager(db, organisation):
+    return UserFactory(
+        username="manager", roles=[Role.PROGRAMME_MANAGER], organisation=organisation
+    )
+
+
+@pytest.fixture
+def evaluation_lead(db, organisation):
+    return UserFactory(
+        username="evaluation_lead", roles=[Role.EVALUATION_LEAD], organisation=organisation
+    )
+
+
+@pytest.fixture
+def anonymous():
+    return AnonymousUser()
+
+
+@pytest.fixture
+def as_user(client):
+    """Log the test client in as a persona (or out, for ``anonymous``) and return it."""
+
+    def login(user):
+        client.logout()
+        if user.is_authenticated:
+            client.force_login(user)
+        return client
+
+    return login
