@@ -5,7 +5,12 @@ import re
 import pytest
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Migrations create the page tree root and the role groups; a serialized rollback restores
+# them after each test flushes the database.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def log_in(page, base_url, username, password):

@@ -12,7 +12,8 @@ STRONG_KEY = "k3J9x!vQ2mZ8rT5wY1pL7nB4cF6hD0sG-aE9uI3oP2yR8tW5qX1zV7bN4mK6jH0"
 
 
 def run_manage(*args, env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    ignored = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in ignored}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
