@@ -48,7 +48,7 @@ lint: $(VENV)/.installed-test
 
 test: install-test
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test
+	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:

@@ -347,19 +347,16 @@ class SessionPlanPage(MembersOnlyPageMixin, RoutablePageMixin, Page):
     def clean(self):
         super().clean()
         errors = {}
-        if (
-            self.introduction_minutes_max
-            and self.introduction_minutes_max < self.introduction_minutes_min
-        ):
-            errors["introduction_minutes_max"] = _(
-                "This is shorter than the introduction's minimum. Swap the two numbers, or "
-                "leave this empty for a fixed length."
-            )
-        if self.closure_minutes_max and self.closure_minutes_max < self.closure_minutes_min:
-            errors["closure_minutes_max"] = _(
-                "This is shorter than the closing round's minimum. Swap the two numbers, or "
-                "leave this empty for a fixed length."
-            )
+        ranges = (
+            ("introduction", self.introduction_minutes_min, self.introduction_minutes_max),
+            ("closure", self.closure_minutes_min, self.closure_minutes_max),
+        )
+        for part, low, high in ranges:
+            if high and low and high < low:
+                errors[f"{part}_minutes_max"] = _(
+                    "This is shorter than the %(part)s's minimum. Swap the two numbers, or "
+                    "leave this empty for a fixed length."
+                ) % {"part": _("introduction") if part == "introduction" else _("closing round")}
         if not errors and self.planned_duration:
             total = self.planned_minutes()
             if total.low > self.planned_duration:

@@ -11,3 +11,6 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Whitenoise serves straight from the app folders; nothing is collected on a developer's machine.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -13,3 +13,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Tests serve static files through whitenoise from the app folders, as in production but
+# without running collectstatic first.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -199,3 +199,11 @@ def test_an_activity_can_use_a_worksheet_and_a_case_scenario(as_user, editor, ad
     value = page.activity_values[0]
     assert value["worksheet"] == worksheet
     assert value["case_scenario"] == scenario
+
+
+def test_a_closing_round_range_the_wrong_way_round_is_refused(as_user, editor, add_url):
+    client = as_user(editor)
+    response = client.post(add_url, session_form([activity_form()], closure=("10", "5")))
+    assert response.status_code == 200
+    assert "shorter than the closing round" in error_messages(response)
+    assert not SessionPlanPage.objects.exists()

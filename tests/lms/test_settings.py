@@ -74,3 +74,9 @@ def test_database_url_switches_the_database():
         "5433",
         "lms",
     ], result.stderr
+
+
+def test_static_files_are_served_by_whitenoise(client):
+    response = client.get("/static/lms/site.css")
+    assert response.status_code == 200
+    assert b"--accent" in b"".join(response.streaming_content)

@@ -52,6 +52,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             self.load()
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(
             f"  {len(self.values)} peer support values, {len(self.notes)} content notes, "
