@@ -379,8 +379,18 @@ def _p(*paragraphs):
     return "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
 
 
-def activity(title, minutes, up_to=None, *, groupings, procedure, worksheet=None,
-             case_scenario=None, alternatives="", adaptation_notes=""):
+def activity(
+    title,
+    minutes,
+    up_to=None,
+    *,
+    groupings,
+    procedure,
+    worksheet=None,
+    case_scenario=None,
+    alternatives="",
+    adaptation_notes="",
+):
     """One activity block, with its worksheet and case scenario named by title."""
     return (
         "activity",
@@ -606,10 +616,7 @@ SESSION_2 = {
             groupings=["pairs", "small_groups"],
             worksheet="Me as a role model",
             procedure=(
-                _p(
-                    "Go through the values of peer support with the group; a slide show can "
-                    "help."
-                )
+                _p("Go through the values of peer support with the group; a slide show can help.")
                 + _ul(
                     "Hope",
                     "Experience",

@@ -83,8 +83,15 @@ def test_demo_session_opens_in_15_to_20_minutes_and_fits_its_planned_time(sessio
 
 def test_me_as_a_role_model_lists_the_seven_values(session):
     procedure = activities(session)[1]["procedure"].source
-    for name in ["Hope", "Experience", "Equity", "Mutuality", "Empowerment", "Acceptance",
-                 "Empathy"]:
+    for name in [
+        "Hope",
+        "Experience",
+        "Equity",
+        "Mutuality",
+        "Empowerment",
+        "Acceptance",
+        "Empathy",
+    ]:
         assert f"<li>{name}</li>" in procedure
 
 
@@ -132,8 +139,7 @@ def test_every_demo_session_fits_its_planned_time(demo):
 
 
 def test_values_are_in_teaching_order(demo):
-    expected = ["Hope", "Experience", "Equity", "Mutuality", "Empowerment", "Acceptance",
-                "Empathy"]
+    expected = ["Hope", "Experience", "Equity", "Mutuality", "Empowerment", "Acceptance", "Empathy"]
     assert list(PeerSupportValue.objects.values_list("name", flat=True)) == expected
     assert list(PeerSupportValue.objects.values_list("sort_order", flat=True)) == list(range(7))
     assert all(PeerSupportValue.objects.values_list("description", flat=True))
