@@ -146,8 +146,12 @@ class BreakValue(blocks.StructValue):
 
 
 class BreakBlock(TimedBlockMixin, blocks.StructBlock):
+    DEFAULT_MINUTES = 10
+
     title = blocks.CharBlock(max_length=100, default=_("Break"), label=_("Title"))
-    minutes = blocks.IntegerBlock(min_value=1, max_value=120, default=10, label=_("Minutes"))
+    minutes = blocks.IntegerBlock(
+        min_value=1, max_value=120, default=DEFAULT_MINUTES, label=_("Minutes")
+    )
 
     def clean(self, value):
         value = super().clean(value)

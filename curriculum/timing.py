@@ -8,6 +8,7 @@ an earliest and a latest start for every part rather than pretending to one exac
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -22,8 +23,9 @@ class Minutes:
 
     @classmethod
     def of(cls, low, high=None):
-        low = int(low or 0)
-        high = int(high) if high else low
+        """A length from stored values, which may be missing or, in old data, text."""
+        low = _whole_minutes(low)
+        high = _whole_minutes(high) or low
         return cls(low, max(low, high))
 
     @property
@@ -40,6 +42,13 @@ class Minutes:
 
 
 ZERO = Minutes(0, 0)
+
+
+def _whole_minutes(value):
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0
 
 
 @dataclass(frozen=True)
@@ -135,11 +144,16 @@ class Agenda:
         return self.total.high > self.planned_minutes
 
 
+START_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
 def parse_start_time(raw, default=datetime.time(10, 0)):
-    """Read a start time such as ``09:30`` from a query string; fall back to ``default``."""
-    if not raw:
+    """Read a start time such as ``09:30`` or ``9:30`` from a query string; anything else
+    falls back to ``default`` rather than guessing."""
+    match = START_TIME.match(raw or "")
+    if not match:
         return default
-    try:
-        return datetime.time.fromisoformat(raw.strip()[:5])
-    except ValueError:
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23 or minute > 59:
         return default
+    return datetime.time(hour, minute)

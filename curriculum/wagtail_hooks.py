@@ -10,7 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from worksheets.models import Worksheet
 
 from .models import CaseScenario, ContentNote, PeerSupportValue
-from .usage import pages_using
+from .usage import in_use_by
 
 
 class PeerSupportValueViewSet(SnippetViewSet):
@@ -47,8 +47,9 @@ class CurriculumLibraryGroup(SnippetViewSetGroup):
 register_snippet(CurriculumLibraryGroup)
 
 # Deleting a shared piece that a session plan still points at would leave a trainer with a
-# gap in the room. These models are refused deletion while a page uses them.
-GUARDED_MODELS = (CaseScenario, PeerSupportValue, Worksheet)
+# gap in the room. These models are refused deletion while a page (published or draft) or,
+# for content notes, a case scenario uses them.
+GUARDED_MODELS = (CaseScenario, ContentNote, PeerSupportValue, Worksheet)
 
 
 @hooks.register("before_delete_snippet")
@@ -56,10 +57,10 @@ def refuse_deleting_snippets_in_use(request, instances):
     for instance in instances:
         if not isinstance(instance, GUARDED_MODELS):
             continue
-        pages = pages_using(instance)
-        if not pages:
+        users = in_use_by(instance)
+        if not users:
             continue
-        titles = ", ".join(f"“{page.title}”" for page in pages[:5])
+        titles = ", ".join(f"“{name}”" for name in users[:5])
         messages.error(
             request,
             _(

@@ -49,6 +49,10 @@ def has_role(user, *roles):
     return user.is_superuser or bool(user_roles(user).intersection(roles))
 
 
+def has_any_role(user):
+    return user.is_authenticated and (user.is_superuser or bool(user_roles(user)))
+
+
 def can_read_facilitator_material(user):
     return user.is_authenticated and (user.is_superuser or bool(user_roles(user) & STAFF_ROLES))
 

@@ -1,11 +1,13 @@
 """The home page each person lands on after logging in, made for their role."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from wagtail.documents.views import serve as wagtail_documents
 
 from curriculum.selectors import programmes_with_sessions
 
-from .roles import Role, home_role
+from .roles import Role, has_any_role, home_role
 
 HOME_TEMPLATES = {
     Role.TRAINEE: "lms/home/trainee.html",
@@ -31,3 +33,11 @@ def home(request):
             if session.planned_minutes().high > session.planned_duration
         ]
     return render(request, HOME_TEMPLATES[role], context)
+
+
+@login_required
+def serve_document(request, document_id, document_filename):
+    """Documents (handouts, facilitator notes) are for people with a role, never public."""
+    if not has_any_role(request.user):
+        raise PermissionDenied
+    return wagtail_documents.serve(request, document_id, document_filename)

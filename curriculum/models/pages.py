@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -17,11 +16,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from lms.roles import can_read_facilitator_material
+from lms.roles import can_read_facilitator_material, has_any_role
 
 from ..blocks import (
     PLAN_TEXT_FEATURES,
     ActivityStreamBlock,
+    BreakBlock,
     MaterialBlock,
     QuestionBlock,
     ReferenceBlock,
@@ -33,14 +33,17 @@ from .snippets import CaseScenario, PeerSupportValue
 
 
 class MembersOnlyPageMixin:
-    """Curriculum pages are working material for people with an account, not a public site.
+    """Curriculum pages are working material for people with a role, not a public site.
 
-    Anyone not logged in is sent to the login page and comes back here afterwards.
+    Anyone not logged in is sent to the login page and comes back here afterwards; an
+    account without any role (for example a trainee who left) is refused.
     """
 
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not has_any_role(request.user):
+            raise PermissionDenied
         return super().serve(request, *args, **kwargs)
 
 
@@ -338,7 +341,7 @@ class SessionPlanPage(MembersOnlyPageMixin, RoutablePageMixin, Page):
             if item.get("type") == "activity":
                 total = total + Minutes.of(value.get("duration_min"), value.get("duration_max"))
             elif item.get("type") == "pause":
-                total = total + Minutes.of(value.get("minutes"))
+                total = total + Minutes.of(value.get("minutes", BreakBlock.DEFAULT_MINUTES))
         return total
 
     def agenda(self, start):
@@ -383,12 +386,17 @@ class SessionPlanPage(MembersOnlyPageMixin, RoutablePageMixin, Page):
         if errors:
             raise ValidationError(errors)
 
-    def full_clean(self, *args, **kwargs):
-        # Wagtail fills in the slug after validation; give a new page one from its title
-        # first so that the uniqueness check of the parent sees a real value.
-        if not self.slug and self.title:
-            self.slug = slugify(self.title)[:255]
-        return super().full_clean(*args, **kwargs)
+    def copy(self, *args, to=None, update_attrs=None, **kwargs):
+        """Copying a session into a programme that already has its number gives the copy the
+        next free number, so the copy is valid and the editor can renumber it later."""
+        parent = to or self.get_parent()
+        update_attrs = dict(update_attrs or {})
+        siblings = SessionPlanPage.objects.child_of(parent)
+        number = update_attrs.get("number", self.number)
+        if siblings.filter(number=number).exists():
+            highest = siblings.aggregate(highest=models.Max("number"))["highest"] or 0
+            update_attrs["number"] = highest + 1
+        return super().copy(*args, to=to, update_attrs=update_attrs, **kwargs)
 
     # --- what the session uses ------------------------------------------------------------
 

@@ -14,3 +14,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Whitenoise serves straight from the app folders; nothing is collected on a developer's machine.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# `manage.py load_demo` may run here (it refuses elsewhere unless forced).
+LMS_DEMO_ALLOWED = True

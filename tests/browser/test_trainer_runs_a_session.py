@@ -59,4 +59,8 @@ def test_a_trainee_reads_the_session_outline_without_facilitator_notes(live_serv
     page.get_by_role("link", name=re.compile("Delving deeper")).first.click()
     page.get_by_role("heading", name=re.compile("Delving deeper")).wait_for()
     assert page.get_by_role("link", name="Facilitator guide (PDF)").count() == 0
+    assert page.get_by_role("heading", name="Alternatives and tips").count() == 0
+    assert page.get_by_role("heading", name="Questions for reflection").count() == 0
+    # The content note warns ahead of the story without telling it.
     assert "Please note" in page.content()
+    assert "Valladolid" not in page.content()

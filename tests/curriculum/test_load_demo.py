@@ -290,3 +290,14 @@ def test_demo_texts_do_not_copy_twelve_words_of_the_source():
     for module in ["curriculum/demo_content.py", "curriculum/management/commands/load_demo.py"]:
         copied = runs(words((root / module).read_text(encoding="utf-8")), 12) & source
         assert not copied, f"{module} copies the source: {[' '.join(r) for r in copied]}"
+
+
+def test_refuses_to_run_where_settings_do_not_allow_demo_data(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.LMS_DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="do not allow demo data"):
+        call_command("load_demo", verbosity=0)
+    assert not User.objects.filter(username="admin").exists()
+    call_command("load_demo", "--force", verbosity=0)
+    assert User.objects.filter(username="admin", is_superuser=True).exists()

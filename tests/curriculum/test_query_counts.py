@@ -19,7 +19,8 @@ def build_session(programme, number, activities):
     return make_session(
         programme,
         number=number,
-        planned_duration=600,
+        # Fits at the shortest times, overruns at the longest: the editor's home lists it.
+        planned_duration=25 + 10 * activities,
         activities=[
             activity(f"Activity {n}", 10, 15, worksheet=worksheets[n], scenario=scenarios[n])
             for n in range(activities)
@@ -78,5 +79,8 @@ def test_the_home_page_does_not_grow_with_the_curriculum(
         other = make_programme(title)
         for number in range(1, 6):
             build_session(other, number, activities=2)
+    response = client.get("/")
     large_count = count_queries(client, "/", django_assert_max_num_queries, 12)
     assert large_count == small_count
+    if role == "editor":
+        assert response.content.decode().count("/edit/") == 11  # every session may overrun

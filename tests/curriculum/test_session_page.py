@@ -36,6 +36,7 @@ def session():
                 30,
                 procedure="<p>Ask about a role model.</p>",
                 alternatives="<p>Share one of your own.</p>",
+                adaptation_notes="<p>Give the questions in writing first.</p>",
             ),
             activity("Secrecy and confidentiality", 20, 30, worksheet=worksheet),
             activity("Story of Tomas", 30, 40, scenario=scenario, groupings=["small_groups"]),
@@ -61,6 +62,8 @@ def test_a_trainer_sees_what_to_do_with_the_worksheet_and_scenario_in_place(
     html = as_user(trainer).get(session.url).content.decode()
     assert "Ask about a role model." in html
     assert "Share one of your own." in html
+    assert "Give the questions in writing first." in html
+    assert "A person looks for help" in html
     assert "Worksheet: Secrecy and confidentiality" in html
     assert "Judge each case." in html
     assert "Case scenario: The story of Tomas" in html
@@ -81,8 +84,16 @@ def test_a_trainee_sees_the_outline_but_not_the_facilitator_notes(as_user, train
     html = response.content.decode()
     assert "Define the role of a peer supporter" in html
     assert "Activity 3: Story of Tomas" in html
-    assert "Ask about a role model." not in html
-    assert "Which services should be involved?" not in html
+    for facilitator_only in [
+        "Ask about a role model.",  # procedure
+        "Share one of your own.",  # alternatives and tips
+        "Give the questions in writing first.",  # adaptation notes
+        "Judge each case.",  # worksheet instructions
+        "A person looks for help",  # the story itself
+        "Which services should be involved?",  # the story's questions
+        "guide/",
+    ]:
+        assert facilitator_only not in html
     # Trainees are told ahead about topics that may upset them.
     assert "addiction, prison" in html
 
@@ -119,3 +130,33 @@ def test_a_programme_shows_its_sessions_and_planned_hours(as_user, trainer, sess
     assert response.status_code == 200
     assert html.index("Introduction to peer support") < html.index("Delving deeper")
     assert "<dd data-total-hours>4.5</dd>" in html
+
+
+def test_an_account_without_a_role_cannot_read_sessions(as_user, session):
+    from tests.factories import UserFactory
+
+    assert as_user(UserFactory()).get(session.url).status_code == 403
+
+
+def test_copying_a_session_into_its_programme_gives_the_next_number(session):
+    copy = session.copy(update_attrs={"title": "Delving deeper (copy)", "slug": "copy"})
+    assert copy.number == 3
+    assert session.get_parent().get_children().count() == 2
+
+
+def test_two_sessions_with_the_same_title_get_different_slugs(session):
+    programme = session.get_parent().specific
+    other = make_session(programme, number=5, title="Delving deeper")
+    assert other.slug != session.slug
+
+
+def test_a_break_saved_without_minutes_counts_its_default_everywhere():
+    programme = make_programme()
+    session = make_session(
+        programme,
+        activities=[activity("A", 30), {"type": "pause", "value": {"title": "Break"}}],
+    )
+    session.refresh_from_db()
+    parts = [part.minutes.low for part in session.timed_parts()]
+    assert parts == [15, 30, 10, 10]
+    assert session.planned_minutes().low == sum(parts)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from curriculum.models import CaseScenario, PeerSupportValue, ProgrammeValue
+from curriculum.models import CaseScenario, ContentNote, PeerSupportValue, ProgrammeValue
 from tests.factories import CaseScenarioFactory, activity, make_programme, make_session
 from worksheets.models import Worksheet
 
@@ -41,13 +41,62 @@ def test_deleting_a_worksheet_used_by_a_session_is_refused(as_user, editor):
     assert Worksheet.objects.filter(pk=worksheet.pk).exists()
 
 
+def refusal(response):
+    return [str(m) for m in response.context["messages"] if "cannot be deleted" in str(m)]
+
+
 def test_deleting_a_value_a_programme_teaches_is_refused(as_user, editor):
+    hope = PeerSupportValue.objects.create(name="Hope")
+    programme = make_programme("Peer support agent")
+    programme.value_choices.add(ProgrammeValue(value=hope))
+    programme.save_revision().publish()
+    response = as_user(editor).post(delete_url(hope), follow=True)
+    assert PeerSupportValue.objects.filter(pk=hope.pk).exists()
+    assert "used by: “Peer support agent”" in refusal(response)[0]
+
+
+def test_a_case_scenario_used_only_in_a_draft_cannot_be_deleted(as_user, editor):
+    scenario = CaseScenarioFactory()
+    session = make_session(make_programme(), title="Delving deeper", activities=[activity()])
+    session.activities = [activity(scenario=scenario)]
+    session.save_revision()  # a draft: the published version does not use the scenario
+    response = as_user(editor).post(delete_url(scenario), follow=True)
+    assert CaseScenario.objects.filter(pk=scenario.pk).exists()
+    assert "“Delving deeper”" in refusal(response)[0]
+
+
+def test_a_value_chosen_only_in_a_draft_cannot_be_deleted(as_user, editor):
     hope = PeerSupportValue.objects.create(name="Hope")
     programme = make_programme()
     programme.value_choices.add(ProgrammeValue(value=hope))
-    programme.save_revision().publish()
+    programme.save_revision()
     as_user(editor).post(delete_url(hope))
     assert PeerSupportValue.objects.filter(pk=hope.pk).exists()
+
+
+def test_bulk_deleting_case_scenarios_in_use_is_refused(as_user, editor):
+    scenario = CaseScenarioFactory()
+    make_session(make_programme(), activities=[activity(scenario=scenario)])
+    url = (
+        reverse("wagtail_bulk_action", args=("curriculum", "casescenario", "delete"))
+        + f"?id={scenario.pk}"
+    )
+    as_user(editor).post(url)
+    assert CaseScenario.objects.filter(pk=scenario.pk).exists()
+
+
+def test_a_content_note_on_a_case_scenario_cannot_be_deleted(as_user, editor):
+    CaseScenarioFactory(title="The story of Tomas", notes=["Prison"])
+    note = ContentNote.objects.get(name="Prison")
+    response = as_user(editor).post(delete_url(note), follow=True)
+    assert ContentNote.objects.filter(pk=note.pk).exists()
+    assert "“The story of Tomas”" in refusal(response)[0]
+
+
+def test_an_unused_content_note_can_be_deleted(as_user, editor):
+    note = ContentNote.objects.create(name="Violence")
+    as_user(editor).post(delete_url(note))
+    assert not ContentNote.objects.filter(pk=note.pk).exists()
 
 
 def test_a_programme_uses_the_library_values_until_it_picks_its_own():
@@ -83,3 +132,13 @@ def test_a_programme_adds_up_the_planned_hours_of_its_published_sessions():
     draft.unpublish()
     assert programme.total_planned_minutes() == 270
     assert programme.total_planned_hours == 4.5
+
+
+def test_bulk_deleting_an_unused_case_scenario_works(as_user, editor):
+    scenario = CaseScenarioFactory()
+    url = (
+        reverse("wagtail_bulk_action", args=("curriculum", "casescenario", "delete"))
+        + f"?id={scenario.pk}"
+    )
+    as_user(editor).post(url)
+    assert not CaseScenario.objects.filter(pk=scenario.pk).exists()

@@ -54,8 +54,11 @@ def test_an_agenda_does_not_fit_when_even_the_shortest_version_overruns():
 
 
 def test_the_agenda_crosses_midday_and_midnight_without_breaking():
-    agenda = _agenda(("Late", (90,)), start=datetime.time(23, 0))
-    assert str(agenda.ends) == "00:30"
+    morning = _agenda(("Intro", (15,)), ("Long", (60,)), start=datetime.time(11, 30))
+    assert [str(item.starts) for item in morning.items] == ["11:30", "11:45"]
+    assert str(morning.ends) == "12:45"
+    late = _agenda(("Late", (90,)), start=datetime.time(23, 0))
+    assert str(late.ends) == "00:30"
 
 
 def test_start_times_are_read_from_the_query_string():
@@ -63,3 +66,10 @@ def test_start_times_are_read_from_the_query_string():
     assert parse_start_time("") == datetime.time(10, 0)
     assert parse_start_time("not a time") == datetime.time(10, 0)
     assert parse_start_time("25:99") == datetime.time(10, 0)
+    assert parse_start_time("9:30") == datetime.time(9, 30)
+    assert parse_start_time("10:30pm") == datetime.time(10, 0)
+
+
+def test_missing_or_damaged_stored_minutes_count_as_nothing_rather_than_crash():
+    assert Minutes.of(" ", "abc") == Minutes(0, 0)
+    assert Minutes.of("20", "30") == Minutes(20, 30)

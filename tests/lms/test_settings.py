@@ -12,7 +12,7 @@ STRONG_KEY = "k3J9x!vQ2mZ8rT5wY1pL7nB4cF6hD0sG-aE9uI3oP2yR8tW5qX1zV7bN4mK6jH0"
 
 
 def run_manage(*args, env_overrides):
-    ignored = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    ignored = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in ignored}
     env.update(env_overrides)
     return subprocess.run(
@@ -35,6 +35,7 @@ def test_the_deploy_check_passes_with_production_settings():
             "DJANGO_SETTINGS_MODULE": "lms.settings.production",
             "SECRET_KEY": STRONG_KEY,
             "ALLOWED_HOSTS": "training.example.org",
+            "DATABASE_URL": "sqlite:////tmp/lms-deploy-check.sqlite3",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -47,6 +48,7 @@ def test_the_deploy_check_passes_with_production_settings():
         ({"ALLOWED_HOSTS": "training.example.org"}, "Set the SECRET_KEY environment variable"),
         ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "x.org"}, "at least 50 random characters"),
         ({"SECRET_KEY": STRONG_KEY}, "Set ALLOWED_HOSTS"),
+        ({"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "x.org"}, "Set the DATABASE_URL"),
     ],
 )
 def test_production_refuses_to_start_without_its_secrets(overrides, message):

@@ -5,6 +5,7 @@ updated in place, pages get a new published revision, and the demo passwords and
 groups are reset so the logins in the README always work.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -49,7 +50,21 @@ class Command(BaseCommand):
         "an organisation and demo logins. Running it again updates everything in place."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo even where settings do not allow it (it resets demo accounts).",
+        )
+
     def handle(self, *args, **options):
+        # The demo creates a superuser with a published password and resets accounts named
+        # like the demo ones: never on a real site by accident.
+        if not getattr(settings, "LMS_DEMO_ALLOWED", False) and not options["force"]:
+            raise CommandError(
+                "These settings do not allow demo data: it creates an 'admin' account with a "
+                "published password. Use development settings, or add --force if you are sure."
+            )
         with transaction.atomic():
             self.load()
         if options["verbosity"] == 0:
