@@ -8,6 +8,8 @@ Pages refer to worksheets and case scenarios by title; the command looks the row
 stores their ids in the StreamField.
 """
 
+import datetime
+
 from lms.roles import Role
 
 DEMO_PASSWORD = "peer-demo-2026"
@@ -19,6 +21,14 @@ ORGANISATION = {
     "slug": "kent",
     "city": "Maidstone",
     "country": "United Kingdom",
+}
+
+COHORT = {
+    "name": "Kent, spring 2027",
+    "language": "en",
+    "starts_on": datetime.date(2027, 3, 2),
+    "ends_on": datetime.date(2027, 5, 25),
+    "capacity": 10,
 }
 
 # (username, first name, last name, role or None for the superuser)
@@ -798,3 +808,99 @@ SESSION_3 = {
 }
 
 SESSIONS = [SESSION_1, SESSION_2, SESSION_3]
+
+
+# --- worksheet parts -------------------------------------------------------------------------
+# What each demo worksheet asks online, keyed by worksheet title. A case scenario is named by
+# its title; the command swaps in its id.
+
+# Our own reading of each situation, for the trainer's debrief (the source leaves it to the
+# group): whether someone learns something about a person that they have no need to know.
+CONFIDENTIALITY_KEY = [
+    ("Yes", "Anyone nearby now knows who stays at the shelter."),
+    ("No", "Only staff hear the name, and they need to deal with the request."),
+    ("Yes", "Other residents learn that the police are looking for this person."),
+    ("Yes", "Others in the room hear about the resident's health."),
+    ("No", "Only the people who need to be there are present."),
+    ("Yes", "Anyone passing can read the personal details."),
+    ("No", "A closed door keeps the conversation between the two of them."),
+    ("Yes", "Other residents and staff overhear a private conversation."),
+    ("No", "The call is private and between professionals who need the information."),
+    ("Yes", "People nearby overhear details of someone's case."),
+    ("It depends", "Private, but is it fair to discuss a client who is not there to answer?"),
+    ("Yes", "Residents who have nothing to do with it hear the complaint and the names."),
+    ("Yes", "Other people can read a client's personal papers."),
+]
+
+WORKSHEET_PARTS = {
+    "My role model": [
+        (
+            "reflection",
+            {
+                "prompt": "Who has been a role model for you? What did they do that showed you "
+                "a way of behaving, an attitude or something worth achieving?",
+                "guidance": "inspiration, how you got on, what they achieved, what you shared, "
+                "their status, their power",
+                "visibility": "private",
+            },
+        ),
+        (
+            "reflection",
+            {
+                "prompt": "Did they know that you looked up to them?",
+                "guidance": "",
+                "visibility": "private",
+            },
+        ),
+        (
+            "reflection",
+            {
+                "prompt": "Which of their qualities or attitudes made you want to follow "
+                "their example?",
+                "guidance": "",
+                "visibility": "private",
+            },
+        ),
+    ],
+    "Me as a role model": [
+        (
+            "table",
+            {
+                "instructions": "For each value, write one concrete thing you would do with a "
+                "person you support so they see the value in action.",
+                "rows_from_values": True,
+                "rows": [],
+                "columns": [
+                    {
+                        "heading": "How I would role-model it",
+                        "prompt": "Think of a real situation: what would you say or do?",
+                    }
+                ],
+                "visibility": "group",
+            },
+        ),
+    ],
+    "Secrecy and confidentiality": [
+        (
+            "classification",
+            {
+                "question": "Is someone's secrecy or confidentiality breached?",
+                "choices": ["Yes", "No", "It depends"],
+                "ask_why": True,
+                "items": [
+                    {**situation, "answer": answer, "trainer_note": note}
+                    for situation, (answer, note) in zip(
+                        CONFIDENTIALITY_SITUATIONS, CONFIDENTIALITY_KEY, strict=True
+                    )
+                ],
+                "visibility": "group",
+            },
+        ),
+    ],
+    TOMAS_WORKSHEET: [
+        (
+            "case_questions",
+            {"case_scenario": TOMAS["title"], "questions": [], "visibility": "trainer"},
+        ),
+    ],
+}

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from lms.roles import Role
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, make_cohort
 
 
 @pytest.fixture
@@ -84,3 +84,43 @@ def as_user(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def programme(db):
+    from tests.factories import make_programme
+
+    return make_programme("Becoming a peer support agent")
+
+
+@pytest.fixture
+def cohort(programme, organisation, trainer, co_trainer, trainee, other_trainee):
+    """The cohort ``trainer`` leads with ``co_trainer``; ``trainee`` and ``other_trainee``
+    are enrolled in it."""
+    from training.models import CohortTrainer
+
+    return make_cohort(
+        programme,
+        organisation,
+        trainers=[
+            (trainer, CohortTrainer.Role.LEAD),
+            (co_trainer, CohortTrainer.Role.PEER_TRAINER),
+        ],
+        trainees=[trainee, other_trainee],
+        name="Kent, spring",
+    )
+
+
+@pytest.fixture
+def other_cohort(programme, other_organisation, other_org_trainer):
+    """A cohort of another organisation, trained by ``other_org_trainer``."""
+    from training.models import CohortTrainer
+
+    stranger = UserFactory(username="stranger", roles=[Role.TRAINEE])
+    return make_cohort(
+        programme,
+        other_organisation,
+        trainers=[(other_org_trainer, CohortTrainer.Role.LEAD)],
+        trainees=[stranger],
+        name="Lille, spring",
+    )

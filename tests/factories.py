@@ -15,7 +15,7 @@ from curriculum.models import (
     SessionPlanPage,
 )
 from lms.roles import Role
-from training.models import Organisation
+from training.models import Cohort, CohortTrainer, Enrolment, Organisation
 from worksheets.models import Worksheet
 
 PASSWORD = "correct-horse-battery"
@@ -139,3 +139,45 @@ def make_session(
 
 def start(hour=10, minute=0):
     return datetime.time(hour, minute)
+
+
+def make_cohort(programme, organisation, *, trainers=(), trainees=(), name="Spring cohort"):
+    cohort = Cohort.objects.create(name=name, programme=programme, organisation=organisation)
+    for user, role in trainers:
+        CohortTrainer.objects.create(cohort=cohort, user=user, role=role)
+    for user in trainees:
+        Enrolment.objects.create(cohort=cohort, trainee=user)
+    return cohort
+
+
+def part(kind, visibility="trainer", **value):
+    """A worksheet part in raw StreamField form, with the defaults an editor would leave."""
+    defaults = {
+        "table": {
+            "instructions": "",
+            "rows_from_values": False,
+            "rows": ["Row A"],
+            "columns": [{"heading": "Column", "prompt": ""}],
+        },
+        "reflection": {"prompt": "What did you notice?", "guidance": ""},
+        "classification": {
+            "question": "Is it a breach?",
+            "choices": ["Yes", "No", "It depends"],
+            "ask_why": True,
+            "items": [
+                {
+                    "situation": "Shelter entrance",
+                    "description": "",
+                    "persons_involved": "",
+                    "answer": "Yes",
+                    "trainer_note": "Names are heard.",
+                }
+            ],
+        },
+        "case_questions": {"case_scenario": None, "questions": ["Who could help?"]},
+    }[kind]
+    return {"type": kind, "value": {**defaults, **value, "visibility": visibility}}
+
+
+def worksheet_with_parts(title="Worksheet", *parts):
+    return Worksheet.objects.create(title=title, instructions="Fill it in.", parts=list(parts))

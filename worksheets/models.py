@@ -1,9 +1,15 @@
 """Worksheets handed to trainees during a session."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
 from wagtail.search import index
+
+from .blocks import WorksheetPartsBlock
 
 
 class Worksheet(index.Indexed, models.Model):
@@ -20,8 +26,19 @@ class Worksheet(index.Indexed, models.Model):
     instructions = models.TextField(
         _("instructions"), help_text=_("What the trainee is asked to do, in plain words.")
     )
+    parts = StreamField(
+        WorksheetPartsBlock(),
+        blank=True,
+        verbose_name=_("parts"),
+        help_text=_("Tables, reflections, classification exercises and case questions."),
+    )
 
-    panels = [FieldPanel("title"), FieldPanel("reference"), FieldPanel("instructions")]
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("reference"),
+        FieldPanel("instructions"),
+        FieldPanel("parts"),
+    ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
     class Meta:
@@ -31,3 +48,115 @@ class Worksheet(index.Indexed, models.Model):
 
     def __str__(self):
         return self.title
+
+    def layout(self, *, programme=None, for_trainer=False):
+        """The parts and prompts of this worksheet as used in ``programme``."""
+        from .layout import worksheet_layout
+
+        return worksheet_layout(self, programme=programme, for_trainer=for_trainer)
+
+
+def paper_scan_path(instance, filename):
+    # Scans of completed worksheets are personal data: a random name, no trainee name in it.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"worksheets/paper/{uuid.uuid4().hex}.{extension}"
+
+
+class WorksheetResponse(models.Model):
+    """One trainee's answers to one worksheet, within their cohort.
+
+    Answers are a mapping from prompt key (see ``worksheets.layout``) to text. ``version``
+    goes up by one at every save and each save is kept as a ``ResponseVersion``, so a
+    trainee's words are never lost and two tabs cannot silently overwrite each other.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for changes")
+        ACCEPTED = "accepted", _("Accepted")
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+    worksheet = models.ForeignKey(Worksheet, on_delete=models.PROTECT, related_name="responses")
+    enrolment = models.ForeignKey(
+        "training.Enrolment", on_delete=models.CASCADE, related_name="worksheet_responses"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    feedback = models.TextField(_("feedback from the trainer"), blank=True)
+    on_paper = models.BooleanField(_("completed on paper"), default=False)
+    paper_scan = models.FileField(
+        _("photo or scan"), upload_to=paper_scan_path, blank=True, max_length=200
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "worksheet"], name="one_response_per_worksheet"
+            )
+        ]
+        verbose_name = _("worksheet response")
+
+    def __str__(self):
+        return f"{self.worksheet} – {self.enrolment.trainee}"
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE
+
+
+class ResponseVersion(models.Model):
+    """A saved state of a response: every autosave adds one, nothing is overwritten."""
+
+    response = models.ForeignKey(
+        WorksheetResponse, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(auto_now_add=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    device = models.CharField(
+        max_length=64, blank=True, help_text=_("Which browser tab or device saved it.")
+    )
+
+    class Meta:
+        ordering = ["response", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self):
+        return f"{self.response} v{self.number}"
+
+
+class AnswerFeedback(models.Model):
+    """A trainer's comment on one answer of a response."""
+
+    response = models.ForeignKey(
+        WorksheetResponse, on_delete=models.CASCADE, related_name="answer_feedback"
+    )
+    key = models.CharField(max_length=120)
+    text = models.TextField(_("comment"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.key}: {self.text[:40]}"

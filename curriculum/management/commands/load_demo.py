@@ -5,6 +5,8 @@ updated in place, pages get a new published revision, and the demo passwords and
 groups are reset so the logins in the README always work.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +14,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from curriculum.demo_content import (
+    COHORT,
     CONFIDENTIALITY_SITUATIONS,
     CONTENT_NOTES,
     DEMO_PASSWORD,
@@ -23,6 +26,7 @@ from curriculum.demo_content import (
     SESSIONS,
     SITE_NAME,
     TOMAS,
+    WORKSHEET_PARTS,
     WORKSHEETS,
 )
 from curriculum.models import (
@@ -36,12 +40,14 @@ from curriculum.models import (
     SessionLearningOutcome,
     SessionPlanPage,
 )
-from training.models import Organisation
+from lms.roles import Role
+from training.models import Cohort, CohortTrainer, Enrolment, Organisation
 from worksheets.models import Worksheet
 
 __all__ = ["CONFIDENTIALITY_SITUATIONS", "DEMO_PASSWORD", "DEMO_USERS", "Command"]
 
 LIBRARY = {"title": "Curriculum", "slug": "curriculum"}
+DEMO_NAMESPACE = uuid.UUID("6f1c1f0e-5d0b-4a59-9a57-2f4c8e1a7b3d")
 
 
 class Command(BaseCommand):
@@ -94,6 +100,7 @@ class Command(BaseCommand):
         self.programme = self.load_programme(library)
         self.sessions = [self.load_session(self.programme, data) for data in SESSIONS]
         self.organisation = self.load_people()
+        self.cohort = self.load_cohort()
 
     # --- snippets ---------------------------------------------------------------------------
 
@@ -133,9 +140,26 @@ class Command(BaseCommand):
                 worksheet = Worksheet(title=data["title"])
             worksheet.reference = data["reference"]
             worksheet.instructions = data["instructions"]
+            worksheet.parts = [
+                self.worksheet_part(data["title"], position, kind, value)
+                for position, (kind, value) in enumerate(WORKSHEET_PARTS.get(data["title"], []))
+            ]
             worksheet.save()
             worksheets[data["title"]] = worksheet
         return worksheets
+
+    def worksheet_part(self, title, position, kind, value):
+        """A part in raw StreamField form. Its id is derived from the worksheet and position,
+        not random: answers are stored under part ids, so a re-run must keep them."""
+        value = dict(value)
+        if kind == "case_questions":
+            if value["case_scenario"] != self.scenario.title:
+                raise CommandError(
+                    f"The demo has no case scenario called '{value['case_scenario']}'."
+                )
+            value["case_scenario"] = self.scenario.pk
+        part_id = uuid.uuid5(DEMO_NAMESPACE, f"worksheet:{title}:{position}")
+        return {"type": kind, "value": value, "id": str(part_id)}
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -258,6 +282,35 @@ class Command(BaseCommand):
                 raise CommandError(f"The demo has no case scenario called '{scenario}'.")
             value["case_scenario"] = self.scenario.pk if scenario else None
         return {"type": kind, "value": value}
+
+    # --- delivery -------------------------------------------------------------------------
+
+    def load_cohort(self):
+        """One cohort of the demo programme, led by the demo trainer, with the nine trainees."""
+        cohort, _created = Cohort.objects.update_or_create(
+            name=COHORT["name"],
+            organisation=self.organisation,
+            defaults={
+                "programme": self.programme,
+                "language": COHORT["language"],
+                "starts_on": COHORT["starts_on"],
+                "ends_on": COHORT["ends_on"],
+                "capacity": COHORT["capacity"],
+            },
+        )
+        CohortTrainer.objects.update_or_create(
+            cohort=cohort,
+            user=User.objects.get(username="trainer"),
+            defaults={"role": CohortTrainer.Role.LEAD},
+        )
+        for username, _first, _last, role in DEMO_PEOPLE:
+            if role == Role.TRAINEE:
+                Enrolment.objects.update_or_create(
+                    cohort=cohort,
+                    trainee=User.objects.get(username=username),
+                    defaults={"status": Enrolment.Status.ACTIVE},
+                )
+        return cohort
 
     # --- people -----------------------------------------------------------------------------
 

@@ -1,0 +1,147 @@
+"""A worksheet resolved for one programme: its parts and every prompt a trainee answers.
+
+The stored definition says "one row per peer support value"; the layout turns that into the
+rows of the programme at hand. Every prompt gets a stable key under which its answer is
+stored, built from the part's block id so that reordering parts keeps answers in place.
+Views, PDFs and reviews all read this layout, so they agree on what a worksheet asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .blocks import PRIVATE
+
+# Long enough for a thoughtful paragraph, short enough to refuse a pasted document.
+ANSWER_MAX_LENGTH = 5000
+
+
+@dataclass(frozen=True)
+class Prompt:
+    key: str
+    label: str
+    hint: str = ""
+    choices: tuple[str, ...] = ()  # a judgement picks one of these; empty means free text
+
+
+@dataclass(frozen=True)
+class ClassificationItem:
+    index: int
+    situation: str
+    description: str
+    persons_involved: str
+    judgement: Prompt
+    why: Prompt | None
+    answer: str = ""  # only filled in for trainers
+    trainer_note: str = ""
+
+
+@dataclass
+class Part:
+    id: str
+    kind: str
+    visibility: str
+    instructions: str = ""
+    prompts: list[Prompt] = field(default_factory=list)
+    # tables
+    rows: list[tuple[str, str]] = field(default_factory=list)  # (row key, label)
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (heading, cell hint)
+    # classification exercises
+    question: str = ""
+    choices: tuple[str, ...] = ()
+    items: list[ClassificationItem] = field(default_factory=list)
+    # case scenario questions
+    scenario: object = None
+
+    @property
+    def is_private(self):
+        return self.visibility == PRIVATE
+
+    def cell(self, row_key, column_index):
+        return f"{self.id}:{row_key}:{column_index}"
+
+
+def worksheet_layout(worksheet, *, programme=None, for_trainer=False):
+    """The parts of ``worksheet`` as a trainee meets them in ``programme``.
+
+    ``for_trainer`` adds the answer keys and notes of classification exercises; without it
+    they are left out, so a template for trainees cannot show them by mistake.
+    """
+    values = None
+    parts = []
+    for block in worksheet.parts:
+        value = block.value
+        part = Part(id=block.id, kind=block.block_type, visibility=value["visibility"])
+        if block.block_type == "table":
+            if value["rows_from_values"]:
+                if values is None:
+                    values = _programme_values(programme)
+                part.rows = [(f"value-{v.pk}", v.name) for v in values]
+            else:
+                part.rows = [(f"row-{i}", label) for i, label in enumerate(value["rows"]) if label]
+            part.columns = [(c["heading"], c["prompt"]) for c in value["columns"]]
+            part.instructions = value["instructions"]
+            for row_key, row_label in part.rows:
+                for index, (heading, hint) in enumerate(part.columns):
+                    part.prompts.append(
+                        Prompt(part.cell(row_key, index), f"{row_label}: {heading}", hint)
+                    )
+        elif block.block_type == "reflection":
+            part.prompts.append(Prompt(part.id, value["prompt"], value["guidance"]))
+        elif block.block_type == "classification":
+            part.question = value["question"]
+            part.choices = tuple(choice for choice in value["choices"] if choice)
+            for index, item in enumerate(value["items"]):
+                judgement = Prompt(
+                    f"{part.id}:{index}:judgement",
+                    f"{item['situation']}: {part.question}",
+                    choices=part.choices,
+                )
+                why = (
+                    Prompt(f"{part.id}:{index}:why", f"{item['situation']}: why?")
+                    if value["ask_why"]
+                    else None
+                )
+                part.items.append(
+                    ClassificationItem(
+                        index=index,
+                        situation=item["situation"],
+                        description=item["description"],
+                        persons_involved=item["persons_involved"],
+                        judgement=judgement,
+                        why=why,
+                        answer=item["answer"] if for_trainer else "",
+                        trainer_note=item["trainer_note"] if for_trainer else "",
+                    )
+                )
+                part.prompts.append(judgement)
+                if why:
+                    part.prompts.append(why)
+        elif block.block_type == "case_questions":
+            part.scenario = value["case_scenario"]
+            questions = [q for q in value["questions"] if q]
+            if not questions and part.scenario is not None:
+                questions = part.scenario.questions
+            part.prompts = [
+                Prompt(f"{part.id}:{index}", question) for index, question in enumerate(questions)
+            ]
+        parts.append(part)
+    return parts
+
+
+def prompt_keys(parts, *, visibilities=None):
+    """The answer keys of ``parts``, limited to parts with one of ``visibilities``."""
+    return {
+        prompt.key
+        for part in parts
+        if visibilities is None or part.visibility in visibilities
+        for prompt in part.prompts
+    }
+
+
+def _programme_values(programme):
+    if programme is not None:
+        return [value for value, _description in programme.peer_support_values()]
+    from curriculum.models import PeerSupportValue
+
+    return list(PeerSupportValue.objects.all())

@@ -1,0 +1,191 @@
+"""Operations on worksheet responses: save (with versions and conflict handling), submit,
+return, accept and record a paper copy. Views call these; they hold the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .layout import ANSWER_MAX_LENGTH
+from .models import AnswerFeedback, ResponseVersion, WorksheetResponse
+from .selectors import is_cohort_trainer, worksheet_in_programme
+
+
+@dataclass
+class SaveResult:
+    response: WorksheetResponse
+    saved: bool
+    # Keys another tab or device changed since this one loaded; their text is now merged in.
+    merged: dict[str, str] = field(default_factory=dict)
+    # Keys both sides changed differently: {key: {"mine": ..., "theirs": ...}}. Nothing saved.
+    conflicts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def clean_changes(parts, changes):
+    """Check submitted answers against the worksheet's prompts. Returns cleaned text per key
+    or raises ValidationError with a message a trainee can act on."""
+    if not isinstance(changes, dict):
+        raise ValidationError(_("The answers could not be read. Please reload the page."))
+    prompts = {prompt.key: prompt for part in parts for prompt in part.prompts}
+    cleaned = {}
+    for key, text in changes.items():
+        prompt = prompts.get(key)
+        if prompt is None:
+            raise ValidationError(
+                _("This worksheet has changed since you opened it. Copy your text, then reload.")
+            )
+        if not isinstance(text, str):
+            raise ValidationError(_("The answers could not be read. Please reload the page."))
+        if len(text) > ANSWER_MAX_LENGTH:
+            raise ValidationError(
+                _("An answer is longer than %(max)s characters. Please shorten it.")
+                % {"max": ANSWER_MAX_LENGTH}
+            )
+        if prompt.choices and text and text not in prompt.choices:
+            raise ValidationError(_("Please pick one of the choices given."))
+        cleaned[key] = text
+    return cleaned
+
+
+def response_for(*, enrolment, worksheet):
+    """The trainee's response, created empty on first use."""
+    response, _created = WorksheetResponse.objects.get_or_create(
+        enrolment=enrolment, worksheet=worksheet
+    )
+    return response
+
+
+def check_trainee_may_work(*, user, enrolment, worksheet):
+    if enrolment.trainee_id != user.pk:
+        raise PermissionDenied
+    if not enrolment.can_work:
+        raise PermissionDenied
+    if not worksheet_in_programme(enrolment.cohort.programme, worksheet):
+        raise PermissionDenied
+
+
+def response_save(*, user, enrolment, worksheet, changes, base_version, device=""):
+    """Apply ``changes`` (answers typed since ``base_version`` was loaded) to the response.
+
+    If another tab or device saved in between, the changes still apply when they touch other
+    answers: the result lists what came from elsewhere so the page can show it. When both
+    changed the same answer differently, nothing is saved and the conflicts are returned
+    for the trainee to choose: keep mine, keep theirs, or keep both.
+    """
+    check_trainee_may_work(user=user, enrolment=enrolment, worksheet=worksheet)
+    parts = worksheet.layout(programme=enrolment.cohort.programme)
+    changes = clean_changes(parts, changes)
+    with transaction.atomic():
+        response = response_for(enrolment=enrolment, worksheet=worksheet)
+        response = WorksheetResponse.objects.select_for_update().get(pk=response.pk)
+        if not response.is_editable:
+            raise ValidationError(
+                _("This worksheet has been handed in, so it cannot be changed now.")
+            )
+        current = dict(response.answers or {})
+        if base_version > response.version or base_version < 0:
+            raise ValidationError(_("The page is out of date. Please reload it."))
+        if base_version == response.version:
+            base = current
+        else:
+            version = response.versions.filter(number=base_version).first()
+            base = version.answers if version else {}
+        changed_elsewhere = {
+            key for key in set(base) | set(current) if base.get(key, "") != current.get(key, "")
+        }
+        conflicts = {
+            key: {"mine": text, "theirs": current.get(key, "")}
+            for key, text in changes.items()
+            if key in changed_elsewhere and text != current.get(key, "")
+        }
+        if conflicts:
+            return SaveResult(response=response, saved=False, conflicts=conflicts)
+        merged = {key: current.get(key, "") for key in changed_elsewhere if key not in changes}
+        if not changes:
+            return SaveResult(response=response, saved=False, merged=merged)
+        current.update(changes)
+        response.answers = current
+        response.version += 1
+        response.save(update_fields=["answers", "version", "updated_at"])
+        ResponseVersion.objects.create(
+            response=response,
+            number=response.version,
+            answers=current,
+            saved_by=user,
+            device=device[:64],
+        )
+    return SaveResult(response=response, saved=True, merged=merged)
+
+
+def response_submit(*, user, response):
+    """Hand the worksheet in: it becomes read-only until the trainer returns it."""
+    check_trainee_may_work(user=user, enrolment=response.enrolment, worksheet=response.worksheet)
+    with transaction.atomic():
+        response = WorksheetResponse.objects.select_for_update().get(pk=response.pk)
+        if not response.is_editable:
+            raise ValidationError(_("You have already handed in this worksheet."))
+        response.status = WorksheetResponse.Status.SUBMITTED
+        response.submitted_at = timezone.now()
+        response.save(update_fields=["status", "submitted_at", "updated_at"])
+    return response
+
+
+def _check_trainer(user, response):
+    if not is_cohort_trainer(user, response.enrolment.cohort):
+        raise PermissionDenied
+
+
+def response_review(*, trainer, response, decision, feedback=""):
+    """Return a handed-in worksheet for changes, or accept it, with written feedback."""
+    _check_trainer(trainer, response)
+    Status = WorksheetResponse.Status
+    if decision not in (Status.RETURNED, Status.ACCEPTED):
+        raise ValidationError(_("Choose to return or to accept the worksheet."))
+    with transaction.atomic():
+        response = WorksheetResponse.objects.select_for_update().get(pk=response.pk)
+        if response.status not in (Status.SUBMITTED, Status.ACCEPTED) and not response.on_paper:
+            raise ValidationError(_("Only a handed-in worksheet can be returned or accepted."))
+        response.status = decision
+        response.feedback = feedback.strip()
+        response.reviewed_at = timezone.now()
+        response.reviewed_by = trainer
+        response.save(
+            update_fields=["status", "feedback", "reviewed_at", "reviewed_by", "updated_at"]
+        )
+    return response
+
+
+def answer_feedback_add(*, trainer, response, key, text, parts):
+    """A comment on one answer. Only answers the trainer may read can be commented on."""
+    from .access import readable_keys
+
+    _check_trainer(trainer, response)
+    if key not in readable_keys(trainer, response, parts):
+        raise PermissionDenied
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write a comment first."))
+    return AnswerFeedback.objects.create(response=response, key=key, text=text, author=trainer)
+
+
+def response_record_paper(*, trainer, enrolment, worksheet, scan=None):
+    """Record that a trainee completed the worksheet on paper, with an optional photo or
+    scan. The paper copy counts as handed in; online answers, if any, are kept."""
+    _check_trainer(trainer, WorksheetResponse(enrolment=enrolment, worksheet=worksheet))
+    if not worksheet_in_programme(enrolment.cohort.programme, worksheet):
+        raise PermissionDenied
+    with transaction.atomic():
+        response = response_for(enrolment=enrolment, worksheet=worksheet)
+        response = WorksheetResponse.objects.select_for_update().get(pk=response.pk)
+        response.on_paper = True
+        if scan is not None:
+            response.paper_scan = scan
+        if response.status in WorksheetResponse.EDITABLE:
+            response.status = WorksheetResponse.Status.SUBMITTED
+            response.submitted_at = timezone.now()
+        response.save()
+    return response
