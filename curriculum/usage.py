@@ -1,6 +1,7 @@
 """What uses a shared piece of curriculum, so that deleting it cannot leave a gap."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import ngettext
 from wagtail.models import Page, ReferenceIndex
 
 
@@ -33,12 +34,39 @@ def pages_using(instance):
     return list(Page.objects.filter(id__in=page_ids).order_by("path"))
 
 
+def snippets_using(instance):
+    """Other library items (such as a worksheet asking about a case scenario) that point at
+    ``instance``, from the reference index."""
+    page_type = ContentType.objects.get_for_model(Page)
+    references = ReferenceIndex.get_references_to(instance).exclude(base_content_type=page_type)
+    found = []
+    for content_type_id, object_id in set(references.values_list("content_type", "object_id")):
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        obj = model.objects.filter(pk=object_id).first() if model else None
+        if obj is not None:
+            found.append(obj)
+    return sorted(found, key=str)
+
+
 def in_use_by(instance):
-    """Names of the things that use ``instance``: pages, and for a content note the case
-    scenarios that carry it (removing a note would silently drop a trainee's warning)."""
+    """Names of what uses ``instance``: pages, other library items, for a content note the
+    case scenarios that carry it (removing a note would silently drop a trainee's warning),
+    and for a worksheet the trainees' answers to it."""
+    from worksheets.models import Worksheet
+
     from .models import ContentNote
 
     names = [page.title for page in pages_using(instance)]
+    names += [str(obj) for obj in snippets_using(instance)]
     if isinstance(instance, ContentNote):
         names += [str(scenario) for scenario in instance.casescenario_set.all()]
+    if isinstance(instance, Worksheet):
+        answered = instance.responses.count()
+        if answered:
+            names.append(
+                ngettext(
+                    "answers from %(count)s trainee", "answers from %(count)s trainees", answered
+                )
+                % {"count": answered}
+            )
     return names

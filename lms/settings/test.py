@@ -19,3 +19,6 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 # `manage.py load_demo` may run here (it refuses elsewhere unless forced).
 LMS_DEMO_ALLOWED = True
+# No persistent connections: a thread's open connection would keep PostgreSQL from dropping
+# the test database at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

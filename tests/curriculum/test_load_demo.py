@@ -301,3 +301,36 @@ def test_refuses_to_run_where_settings_do_not_allow_demo_data(db, settings):
     assert not User.objects.filter(username="admin").exists()
     call_command("load_demo", "--force", verbosity=0)
     assert User.objects.filter(username="admin", is_superuser=True).exists()
+
+
+def test_the_demo_worksheets_are_composed_of_parts(demo):
+    kinds = {
+        title: [(block.block_type, block.value["visibility"]) for block in w.parts]
+        for title, w in ((w.title, w) for w in Worksheet.objects.all())
+    }
+    assert kinds["My role model"] == [("reflection", "private")] * 3
+    assert kinds["Me as a role model"] == [("table", "group")]
+    assert kinds["Secrecy and confidentiality"] == [("classification", "group")]
+    assert kinds["The story of Tomas: questions"] == [("case_questions", "trainer")]
+    secrecy = Worksheet.objects.get(title="Secrecy and confidentiality")
+    [part] = secrecy.layout(for_trainer=True)
+    assert len(part.items) == 13
+    assert all(item.answer in {"Yes", "No", "It depends"} for item in part.items)
+    table = Worksheet.objects.get(title="Me as a role model").layout()[0]
+    assert [label for _key, label in table.rows][:2] == ["Hope", "Experience"]
+
+
+def test_rerunning_keeps_worksheet_answer_keys(demo):
+    before = {w.title: [b.id for b in w.parts] for w in Worksheet.objects.all()}
+    load()
+    after = {w.title: [b.id for b in w.parts] for w in Worksheet.objects.all()}
+    assert before == after
+
+
+def test_the_demo_cohort_has_the_trainer_and_nine_trainees(demo):
+    from training.models import Cohort
+
+    cohort = Cohort.objects.get()
+    assert cohort.programme.slug == "peer-support-agent"
+    assert [t.user.username for t in cohort.trainers.all()] == ["trainer"]
+    assert sorted(e.trainee.username for e in cohort.enrolments.all()) == sorted(TRAINEES)

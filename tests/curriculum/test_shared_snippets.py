@@ -142,3 +142,24 @@ def test_bulk_deleting_an_unused_case_scenario_works(as_user, editor):
     )
     as_user(editor).post(url)
     assert not CaseScenario.objects.filter(pk=scenario.pk).exists()
+
+
+def test_a_case_scenario_a_worksheet_asks_about_cannot_be_deleted(as_user, editor):
+    from tests.factories import part, worksheet_with_parts
+
+    scenario = CaseScenarioFactory()
+    worksheet_with_parts("Tomas questions", part("case_questions", case_scenario=scenario.pk))
+    response = as_user(editor).post(delete_url(scenario), follow=True)
+    assert CaseScenario.objects.filter(pk=scenario.pk).exists()
+    assert "“Tomas questions”" in refusal(response)[0]
+
+
+def test_a_worksheet_with_answers_cannot_be_deleted(as_user, editor, cohort, trainee):
+    from tests.factories import part, worksheet_with_parts
+    from worksheets.models import WorksheetResponse
+
+    worksheet = worksheet_with_parts("Values", part("reflection"))
+    WorksheetResponse.objects.create(worksheet=worksheet, enrolment=trainee.enrolments.get())
+    response = as_user(editor).post(delete_url(worksheet), follow=True)
+    assert Worksheet.objects.filter(pk=worksheet.pk).exists()
+    assert "answers from 1 trainee”" in refusal(response)[0]
