@@ -32,6 +32,14 @@ def home(request):
             for session in programme.session_list
             if session.planned_minutes().high > session.planned_duration
         ]
+    if role == Role.TRAINEE:
+        from worksheets.views.trainee import trainee_home_context
+
+        context.update(trainee_home_context(request.user))
+    if role == Role.TRAINER:
+        from worksheets.selectors import trainer_cohorts
+
+        context["trainer_cohorts"] = trainer_cohorts(request.user)
     return render(request, HOME_TEMPLATES[role], context)
 
 

@@ -43,9 +43,7 @@ class Cohort(models.Model):
         related_name="cohorts",
         verbose_name=_("programme"),
     )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="cohorts"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cohorts")
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )

@@ -10,9 +10,7 @@ urlpatterns = [
     path("worksheets/portfolio/", trainee.portfolio_pdf, name="portfolio"),
     path("worksheets/<int:enrolment_id>/<int:worksheet_id>/", trainee.fill, name="fill"),
     path("worksheets/<int:enrolment_id>/<int:worksheet_id>/save/", trainee.save, name="save"),
-    path(
-        "worksheets/<int:enrolment_id>/<int:worksheet_id>/submit/", trainee.submit, name="submit"
-    ),
+    path("worksheets/<int:enrolment_id>/<int:worksheet_id>/submit/", trainee.submit, name="submit"),
     path(
         "worksheets/<int:enrolment_id>/<int:worksheet_id>/pdf/",
         trainee.response_pdf,
@@ -22,9 +20,7 @@ urlpatterns = [
     path("worksheets/<int:worksheet_id>/blank/", printing.blank_pdf, name="blank_pdf"),
     # Trainers: review within the cohorts they train.
     path("cohorts/<int:cohort_id>/worksheets/", review.grid, name="grid"),
-    path(
-        "cohorts/<int:cohort_id>/responses/<int:response_id>/", review.review, name="review"
-    ),
+    path("cohorts/<int:cohort_id>/responses/<int:response_id>/", review.review, name="review"),
     path(
         "cohorts/<int:cohort_id>/responses/<int:response_id>/scan/",
         review.scan,

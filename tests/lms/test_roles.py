@@ -132,3 +132,14 @@ def test_a_manager_cannot_add_a_case_scenario(as_user, manager):
     url = reverse("wagtailsnippets_curriculum_casescenario:add")
     response = as_user(manager).get(url)
     assert response.status_code in (302, 403)
+
+
+def test_a_trainer_finds_the_worksheets_of_the_cohorts_they_train(as_user, trainer, cohort):
+    html = as_user(trainer).get("/").content.decode()
+    assert "Kent, spring" in html
+    assert reverse("worksheets:grid", args=(cohort.pk,)) in html
+
+
+def test_a_trainer_does_not_see_other_organisations_cohorts(as_user, trainer, cohort, other_cohort):
+    html = as_user(trainer).get("/").content.decode()
+    assert "Lille, spring" not in html
