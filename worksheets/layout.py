@@ -61,13 +61,14 @@ class Part:
         return f"{self.id}:{row_key}:{column_index}"
 
 
-def worksheet_layout(worksheet, *, programme=None, for_trainer=False):
+def worksheet_layout(worksheet, *, programme=None, for_trainer=False, values=None):
     """The parts of ``worksheet`` as a trainee meets them in ``programme``.
 
     ``for_trainer`` adds the answer keys and notes of classification exercises; without it
-    they are left out, so a template for trainees cannot show them by mistake.
+    they are left out, so a template for trainees cannot show them by mistake. ``values``
+    (the programme's peer support values) may be passed in when laying out many worksheets
+    of one programme, so they are looked up once.
     """
-    values = None
     parts = []
     for block in worksheet.parts:
         value = block.value
@@ -75,7 +76,7 @@ def worksheet_layout(worksheet, *, programme=None, for_trainer=False):
         if block.block_type == "table":
             if value["rows_from_values"]:
                 if values is None:
-                    values = _programme_values(programme)
+                    values = programme_values(programme)
                 part.rows = [(f"value-{v.pk}", v.name) for v in values]
             else:
                 part.rows = [(f"row-{i}", label) for i, label in enumerate(value["rows"]) if label]
@@ -139,7 +140,7 @@ def prompt_keys(parts, *, visibilities=None):
     }
 
 
-def _programme_values(programme):
+def programme_values(programme):
     if programme is not None:
         return [value for value, _description in programme.peer_support_values()]
     from curriculum.models import PeerSupportValue

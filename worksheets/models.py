@@ -3,13 +3,14 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
-from .blocks import WorksheetPartsBlock
+from .blocks import PRIVATE, WorksheetPartsBlock
 
 
 class Worksheet(index.Indexed, models.Model):
@@ -49,11 +50,44 @@ class Worksheet(index.Indexed, models.Model):
     def __str__(self):
         return self.title
 
-    def layout(self, *, programme=None, for_trainer=False):
+    def layout(self, *, programme=None, for_trainer=False, values=None):
         """The parts and prompts of this worksheet as used in ``programme``."""
         from .layout import worksheet_layout
 
-        return worksheet_layout(self, programme=programme, for_trainer=for_trainer)
+        return worksheet_layout(
+            self, programme=programme, for_trainer=for_trainer, values=values
+        )
+
+    def clean(self):
+        """Refuse to make a part less private once trainees have answered it: they wrote
+        those answers believing only they would read them."""
+        super().clean()
+        if not self.pk:
+            return
+        stored = Worksheet.objects.filter(pk=self.pk).first()
+        if stored is None:
+            return
+        was_private = {
+            item.get("id")
+            for item in stored.parts.raw_data
+            if (item.get("value") or {}).get("visibility") == PRIVATE
+        }
+        opened = [
+            item.get("id")
+            for item in self.parts.raw_data
+            if item.get("id") in was_private
+            and (item.get("value") or {}).get("visibility") != PRIVATE
+        ]
+        if not opened:
+            return
+        for answers in self.responses.values_list("answers", flat=True):
+            if any(key.split(":")[0] in opened and text for key, text in (answers or {}).items()):
+                raise ValidationError(
+                    _(
+                        "A private part cannot be shared now: trainees have already answered "
+                        "it in private. Add a new part for answers you want to read instead."
+                    )
+                )
 
 
 def paper_scan_path(instance, filename):

@@ -89,14 +89,7 @@ def response_save(*, user, enrolment, worksheet, changes, base_version, device="
         current = dict(response.answers or {})
         if base_version > response.version or base_version < 0:
             raise ValidationError(_("The page is out of date. Please reload it."))
-        if base_version == response.version:
-            base = current
-        else:
-            version = response.versions.filter(number=base_version).first()
-            base = version.answers if version else {}
-        changed_elsewhere = {
-            key for key in set(base) | set(current) if base.get(key, "") != current.get(key, "")
-        }
+        changed_elsewhere = _changed_by_others(response, base_version, device)
         conflicts = {
             key: {"mine": text, "theirs": current.get(key, "")}
             for key, text in changes.items()
@@ -119,6 +112,35 @@ def response_save(*, user, enrolment, worksheet, changes, base_version, device="
             device=device[:64],
         )
     return SaveResult(response=response, saved=True, merged=merged)
+
+
+def _changed_by_others(response, base_version, device):
+    """Answer keys that other tabs or devices changed after ``base_version``.
+
+    Saves from the same device are left out: when a reply was lost on a weak connection,
+    the page sends its newer text again from the older version, and that must not look
+    like a conflict with the trainee's own earlier save.
+    """
+    if base_version == response.version:
+        return set()
+    versions = list(
+        response.versions.filter(number__gte=base_version).order_by("number").only(
+            "number", "answers", "device"
+        )
+    )
+    previous = {}
+    if versions and versions[0].number == base_version:
+        previous = versions.pop(0).answers
+    changed = set()
+    for version in versions:
+        if not device or version.device != device:
+            changed |= {
+                key
+                for key in set(previous) | set(version.answers)
+                if previous.get(key, "") != version.answers.get(key, "")
+            }
+        previous = version.answers
+    return changed
 
 
 def response_submit(*, user, response):

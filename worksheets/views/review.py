@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from training.models import Cohort, Enrolment
 
 from ..access import SHARED, readable_answers, readable_keys
+from ..blocks import PRIVATE
 from ..forms import AnswerCommentForm, PaperRecordForm, ReviewForm
 from ..models import AnswerFeedback, WorksheetResponse
 from ..selectors import is_cohort_trainer, programme_worksheets
@@ -34,9 +35,13 @@ from ..summaries import classification_summary
 
 Status = WorksheetResponse.Status
 
-# Trainees the trainer follows: people who left (withdrawn) or have not started (invited)
-# are not listed, and their worksheets are not opened from here.
-FOLLOWED_ENROLMENTS = (Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED)
+# Trainees the trainer follows: everyone who may work on worksheets (invited trainees can
+# already hand them in) and those who completed. People who left are not listed.
+FOLLOWED_ENROLMENTS = (
+    Enrolment.Status.INVITED,
+    Enrolment.Status.ACTIVE,
+    Enrolment.Status.COMPLETED,
+)
 # A draft belongs to the trainee until they hand it in; trainers open the rest.
 HANDED_IN = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
 
@@ -501,6 +506,11 @@ def paper(request, cohort_id, worksheet_id, enrolment_id):
             "existing": existing,
             "status_label": STATUS_LABELS.get(existing.status if existing else None),
             "form": form,
+            # The blank copy tells trainees their private parts stay with them.
+            "has_private_parts": any(
+                (item.get("value") or {}).get("visibility") == PRIVATE
+                for item in worksheet.parts.raw_data
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -8,6 +8,7 @@ worksheet belongs to the enrolment's programme. The rules for saving and handing
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,7 +32,7 @@ from training.models import Enrolment
 from .. import services
 from ..access import readable_answers, readable_keys
 from ..blocks import GROUP, PRIVATE, TRAINER
-from ..layout import ANSWER_MAX_LENGTH
+from ..layout import ANSWER_MAX_LENGTH, programme_values
 from ..models import AnswerFeedback, ResponseVersion, Worksheet, WorksheetResponse
 from ..selectors import programme_worksheets, trainee_enrolments, worksheet_in_programme
 
@@ -357,6 +358,7 @@ def _fill_context(request, enrolment, worksheet, response, *, values=None, confl
         "pdf_url": reverse("worksheets:response_pdf", args=[enrolment.pk, worksheet.pk]),
         "login_url": resolve_url(settings.LOGIN_URL),
         "storage_key": f"worksheet-{enrolment.pk}-{worksheet.pk}",
+        "form_device": f"form-{uuid.uuid4().hex[:12]}",
         "answer_max_length": ANSWER_MAX_LENGTH,
         "autosave_strings": autosave_strings(),
         "has_answers": bool(answers),
@@ -515,6 +517,9 @@ def _save_posted(request, enrolment, worksheet):
     # Only what differs from the loaded page counts as typed here: untouched boxes must not
     # overwrite what another device saved in the meantime.
     changes = {key: text for key, text in posted.items() if text != base.get(key, "")}
+    # Each page load has its own device id, so two browsers without JavaScript are still
+    # told apart when their saves cross.
+    device = (request.POST.get("device") or "form")[:64]
     try:
         result = services.response_save(
             user=request.user,
@@ -522,18 +527,21 @@ def _save_posted(request, enrolment, worksheet):
             worksheet=worksheet,
             changes=changes,
             base_version=base_version,
-            device="form",
+            device=device,
         )
     except ValidationError as error:
-        return None, posted, _first_message(error)
-    return result, posted, None
+        return None, changes, _first_message(error)
+    return result, changes, None
 
 
-def _render_again(request, enrolment, worksheet, posted, *, error=None, conflicts=None):
-    """The fill page showing the trainee's posted text, so a refused save loses nothing."""
+def _render_again(request, enrolment, worksheet, typed, *, error=None, conflicts=None):
+    """The fill page again after a refused save: what the trainee typed stays in its boxes,
+    and every other box shows the saved text, so saving again cannot put back old text
+    over what another device saved meanwhile."""
     response = _existing_response(enrolment, worksheet)
+    values = {**(response.answers or {}), **typed}
     context = _fill_context(
-        request, enrolment, worksheet, response, values=posted, conflicts=conflicts
+        request, enrolment, worksheet, response, values=values, conflicts=conflicts
     )
     context["form_error"] = error
     return render(request, "worksheets/fill.html", context, status=409 if conflicts else 400)
@@ -636,11 +644,13 @@ def portfolio_pdf(request):
     }
     items = []
     for enrolment in enrolments:
-        for _session, worksheet in programme_worksheets(enrolment.cohort.programme):
+        programme = enrolment.cohort.programme
+        values = programme_values(programme)  # once per programme, not per worksheet
+        for _session, worksheet in programme_worksheets(programme):
             response = responses.get((enrolment.pk, worksheet.pk))
             if response is None or response.enrolment.trainee_id != request.user.pk:
                 continue
-            parts = worksheet.layout(programme=enrolment.cohort.programme)
+            parts = worksheet.layout(programme=programme, values=values)
             answers = readable_answers(request.user, response, parts)
             if answers or response.status != Status.DRAFT:
                 items.append((response, parts, answers))
