@@ -301,20 +301,26 @@ def _worksheet_box(worksheet, styles):
     return box
 
 
-def _scenario(scenario, styles):
+def case_scenario_flowables(scenario, styles, *, warning):
+    """A case scenario's title, its content notes with ``warning``, then the story. Shared
+    with the worksheet PDFs, so every printed story names its topics before it starts."""
     title = _("Case scenario: %(title)s") % {"title": scenario.title}
     flowables = [Paragraph(text(title), styles["Heading2"])]
     notes = [note.name for note in scenario.content_notes.all()]
     if notes:
         # Said before the story so that anyone can prepare themselves or step out.
-        warning = _("Tell the group before reading, so anyone can prepare or step out.")
         flowables.append(
             Paragraph(
                 f"<b>{text(_('Content notes:'))}</b> {text(', '.join(notes))}. {text(warning)}",
                 styles["Note"],
             )
         )
-    flowables += pdf.rich_text_to_flowables(scenario.narrative, styles)
+    return flowables + pdf.rich_text_to_flowables(scenario.narrative, styles)
+
+
+def _scenario(scenario, styles):
+    warning = _("Tell the group before reading, so anyone can prepare or step out.")
+    flowables = case_scenario_flowables(scenario, styles, warning=warning)
     flowables += _questions(_("Questions for reflection"), scenario.questions, styles)
     return flowables
 

@@ -54,9 +54,7 @@ class Worksheet(index.Indexed, models.Model):
         """The parts and prompts of this worksheet as used in ``programme``."""
         from .layout import worksheet_layout
 
-        return worksheet_layout(
-            self, programme=programme, for_trainer=for_trainer, values=values
-        )
+        return worksheet_layout(self, programme=programme, for_trainer=for_trainer, values=values)
 
     def clean(self):
         """Refuse to make a part less private once trainees have answered it: they wrote

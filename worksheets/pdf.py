@@ -370,20 +370,10 @@ def _blank_case_questions(part, head, styles):
 
 
 def _scenario(scenario, styles):
-    title = _("Case scenario: %(title)s") % {"title": scenario.title}
-    flowables = [Paragraph(text(title), styles["Heading2"])]
-    notes = [note.name for note in scenario.content_notes.all()]
-    if notes:
-        # Named before the story so that anyone can prepare themselves or step out.
-        warning = _("This story talks about these topics. You can take a break at any time.")
-        flowables.append(
-            Paragraph(
-                f"<b>{text(_('Content notes:'))}</b> {text(', '.join(notes))}. {text(warning)}",
-                styles["Note"],
-            )
-        )
-    flowables += pdf.rich_text_to_flowables(scenario.narrative, styles)
-    return flowables
+    from curriculum.guide_pdf import case_scenario_flowables
+
+    warning = _("This story talks about these topics. You can take a break at any time.")
+    return case_scenario_flowables(scenario, styles, warning=warning)
 
 
 def _grid_style():

@@ -124,9 +124,9 @@ def _changed_by_others(response, base_version, device):
     if base_version == response.version:
         return set()
     versions = list(
-        response.versions.filter(number__gte=base_version).order_by("number").only(
-            "number", "answers", "device"
-        )
+        response.versions.filter(number__gte=base_version)
+        .order_by("number")
+        .only("number", "answers", "device")
     )
     previous = {}
     if versions and versions[0].number == base_version:

@@ -3,11 +3,14 @@
  * - Changed answers are sent about 1.5 seconds after typing stops, and when leaving a box.
  * - Before every attempt, unsent answers are kept in this browser (localStorage); they are
  *   removed once the server has them. After a crash, a reload or a lost connection they
- *   are put back into the boxes and sent.
- * - Offline: the answers wait and are sent when the connection is back.
+ *   are put back into the boxes and sent. Several tabs share that copy: each adds its own
+ *   answers to it and removes only what the server confirmed.
+ * - Offline, or a request that hangs: the answers wait and are sent again.
  * - Logged out: the answers wait; the page asks the trainee to log in again in a new tab and
  *   keeps trying every 10 seconds.
  * - Changed on another device: both texts are shown and the trainee chooses.
+ * - Refused by the server (say the worksheet changed): that text is shown for copying and
+ *   the other answers go on saving.
  *
  * Plain JavaScript, no build step. Without it the page still works as a normal form.
  * Every message comes translated from the page (#autosave-strings).
@@ -17,6 +20,11 @@
 
   var DELAY = 1500;
   var RETRY = 10000;
+  // A request with no reply after this long is given up and sent again: on a weak phone
+  // connection a request can hang without ever failing.
+  var TIMEOUT = 20000;
+  // Browsers refuse a "keepalive" request over 64 KiB; a bigger one is sent without it.
+  var KEEPALIVE_LIMIT = 60000;
 
   var article = document.getElementById("worksheet");
   var stringsNode = document.getElementById("autosave-strings");
@@ -25,29 +33,60 @@
   var storageKey = article.getAttribute("data-storage-key");
   var form = document.getElementById("worksheet-form");
   var lang = document.documentElement.lang || undefined;
+  // Marks the answers this page load wrote into the shared copy, so that it removes its own
+  // entries when they are no longer needed, and never another tab's.
+  var pageId = randomId();
 
-  // --- the copy kept in this browser -----------------------------------------------------
-
-  function readLocal() {
-    try {
-      var raw = window.localStorage.getItem(storageKey);
-      var data = raw ? JSON.parse(raw) : null;
-      return data && data.changes ? data : null;
-    } catch (error) {
-      return null;
-    }
+  function randomId() {
+    return Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
   }
 
-  function writeLocal(data) {
+  // --- the copy kept in this browser -----------------------------------------------------
+  //
+  // One localStorage entry per worksheet, shared by all tabs of this browser:
+  //   {answers: {key: {text, at, base, page}}}
+  // at: when the text was typed (the newest text of an answer wins); base: the version it was
+  // typed on (for the server's conflict check); page: the page load that wrote it.
+
+  function readLocal() {
+    var data = null;
     try {
-      if (!data || !Object.keys(data.changes).length) {
-        window.localStorage.removeItem(storageKey);
-      } else {
-        window.localStorage.setItem(storageKey, JSON.stringify(data));
+      data = JSON.parse(window.localStorage.getItem(storageKey) || "null");
+    } catch (error) {
+      return {};
+    }
+    if (data && data.answers && typeof data.answers === "object") return data.answers;
+    if (data && data.changes) {
+      // Written by the earlier version of this script: {base_version, changes: {key: text}}.
+      var answers = {};
+      for (var key in data.changes) {
+        answers[key] = { text: data.changes[key], at: 0, base: data.base_version, page: "" };
       }
+      return answers;
+    }
+    return {};
+  }
+
+  function writeLocal(answers) {
+    try {
+      if (!hasKeys(answers)) window.localStorage.removeItem(storageKey);
+      else window.localStorage.setItem(storageKey, JSON.stringify({ answers: answers }));
     } catch (error) {
       // Storage full or blocked (private browsing): the server copy is all there is.
     }
+  }
+
+  function forgetLocal(texts) {
+    // Removes these texts only: another tab may have written something newer meanwhile.
+    var answers = readLocal();
+    for (var key in texts) {
+      if (answers[key] && answers[key].text === texts[key]) delete answers[key];
+    }
+    writeLocal(answers);
+  }
+
+  function hasKeys(object) {
+    return Object.keys(object || {}).length > 0;
   }
 
   // --- reading and writing the answer boxes ------------------------------------------------
@@ -85,9 +124,10 @@
 
   function describe(key) {
     // The words a trainee knows the box by: its row or situation, then its own label.
-    var field = fieldNamed(key);
+    // Empty for an answer that has no box on this page.
+    var field = fieldNamed(key) || document.getElementsByName(key)[0];
     if (field && field.tagName !== "TEXTAREA" && field.length !== undefined) field = field[0];
-    if (!field) return key;
+    if (!field) return "";
     var words = [];
     var group = field.closest("fieldset.ws-row, fieldset.ws-item");
     if (group) words.push(group.querySelector("legend").textContent.trim());
@@ -98,40 +138,36 @@
     return words.join(": ");
   }
 
-  // --- a page that can no longer be changed ----------------------------------------------------
+  // --- text that cannot be saved: shown for copying ------------------------------------------
 
-  function showLeftover() {
-    // Text typed here that never reached the server before the worksheet was handed in:
-    // shown for copying, never thrown away without the trainee saying so.
-    var local = readLocal();
-    if (!local) return;
-    var left = [];
-    Object.keys(local.changes).forEach(function (key) {
-      var fields = document.getElementsByName(key);
-      if (!fields.length) return;
-      var current = "";
-      for (var i = 0; i < fields.length; i++) {
-        if (fields[i].type !== "radio" || fields[i].checked) current = fields[i].value;
-      }
-      if (local.changes[key] && local.changes[key] !== current) {
-        left.push([key, local.changes[key]]);
-      }
-    });
-    if (!left.length) {
-      writeLocal(null);
-      return;
-    }
+  function showForCopying(id, intro, texts, onForget) {
+    // Never thrown away without the trainee saying so: shown read-only, with a button to
+    // remove it from this device once copied.
+    var old = document.getElementById(id);
+    if (old) old.parentNode.removeChild(old);
+    if (!hasKeys(texts)) return;
     var box = document.createElement("div");
+    box.id = id;
     box.className = "card warning ws-leftover";
-    var intro = document.createElement("p");
-    intro.textContent = T.leftover;
-    box.appendChild(intro);
-    left.forEach(function (pair) {
+    var paragraph = document.createElement("p");
+    paragraph.textContent = intro;
+    box.appendChild(paragraph);
+    Object.keys(texts).forEach(function (key, index) {
       var text = document.createElement("textarea");
       text.readOnly = true;
       text.rows = 4;
-      text.value = pair[1];
-      text.setAttribute("aria-label", T.leftover);
+      text.value = texts[key];
+      // Not named like the answer box itself, which is still on the page.
+      text.setAttribute("aria-label", intro);
+      var name = describe(key);
+      if (name) {
+        var title = document.createElement("p");
+        title.className = "ws-conflict-label";
+        title.id = id + "-" + index;
+        title.textContent = name;
+        box.appendChild(title);
+        text.setAttribute("aria-describedby", title.id);
+      }
       box.appendChild(text);
     });
     var forget = document.createElement("button");
@@ -139,12 +175,36 @@
     forget.className = "button secondary";
     forget.textContent = T.forget;
     forget.addEventListener("click", function () {
-      writeLocal(null);
+      forgetLocal(texts);
       box.parentNode.removeChild(box);
+      if (onForget) onForget();
     });
     box.appendChild(forget);
     var anchor = document.getElementById("read-only-reason") || article.querySelector("h1");
     anchor.parentNode.insertBefore(box, anchor.nextSibling);
+  }
+
+  function showLeftover() {
+    // A page that can no longer be changed: text typed here that never reached the server
+    // before the worksheet was handed in, including text for boxes that no longer exist.
+    var answers = readLocal();
+    var left = {};
+    Object.keys(answers).forEach(function (key) {
+      var fields = document.getElementsByName(key);
+      var current = "";
+      for (var i = 0; i < fields.length; i++) {
+        if (fields[i].type !== "radio" || fields[i].checked) current = fields[i].value;
+      }
+      if (answers[key].text && answers[key].text !== current) left[key] = answers[key].text;
+    });
+    // What the server already holds needs no copy.
+    writeLocal(
+      Object.keys(left).reduce(function (kept, key) {
+        kept[key] = answers[key];
+        return kept;
+      }, {})
+    );
+    showForCopying("ws-leftover", T.leftover, left);
   }
 
   if (!form || article.getAttribute("data-editable") !== "true") {
@@ -160,9 +220,13 @@
   var statusNode = document.getElementById("save-status");
   var conflictsNode = document.getElementById("conflicts");
   var pending = {}; // typed here, not sent yet
+  var typedAt = {}; // key -> when its unsent text was typed, so the newest text wins
   var inflight = null; // sent, waiting for the reply
   var held = {}; // key -> the other device's text, until the trainee chooses
   var known = {}; // key -> the text the server holds, as far as this page knows
+  var refused = {}; // key -> text the server refused, kept here until the trainee copied it
+  var refusedMessage = "";
+  var alone = {}; // keys sent one at a time, to find out which one the server refuses
   var restoreBase = null; // the version that answers put back from this browser were typed on
   var handInAfterSave = null; // the hand-in button, when waiting for a save before handing in
   var timer = null;
@@ -170,15 +234,27 @@
   var device = deviceId();
 
   function deviceId() {
+    // The same id for the life of this tab, reloads included, so that the server recognises
+    // this tab's own earlier saves; another tab has another id. A duplicated tab starts with a
+    // copy of this tab's sessionStorage, so an id is marked as in use while its page is open
+    // and a page that finds it in use takes a new one.
     var id = null;
     try {
-      id = window.sessionStorage.getItem("worksheet-device");
-      if (!id) {
-        id = "web-" + Math.random().toString(36).slice(2, 10);
-        window.sessionStorage.setItem("worksheet-device", id);
+      var store = window.sessionStorage;
+      id = store.getItem("worksheet-device");
+      if (!id || store.getItem("worksheet-device-open")) {
+        id = "web-" + randomId();
+        store.setItem("worksheet-device", id);
       }
+      store.setItem("worksheet-device-open", "1");
+      window.addEventListener("pagehide", function () {
+        store.removeItem("worksheet-device-open");
+      });
+      window.addEventListener("pageshow", function (event) {
+        if (event.persisted) store.setItem("worksheet-device-open", "1");
+      });
     } catch (error) {
-      id = "web-" + Math.random().toString(36).slice(2, 10);
+      id = id || "web-" + randomId();
     }
     return id;
   }
@@ -187,6 +263,10 @@
     version = number;
     form.setAttribute("data-version", String(number));
     form.elements.namedItem("base_version").value = String(number);
+  }
+
+  function currentBase() {
+    return restoreBase !== null ? Math.min(restoreBase, version) : version;
   }
 
   function csrfToken() {
@@ -215,30 +295,44 @@
     }
   }
 
-  function hasKeys(object) {
-    return Object.keys(object).length > 0;
-  }
-
   function unsent() {
+    // Everything this page still has to keep: refused text, then what is on its way, then
+    // newer typing.
     var all = {};
     var key;
+    for (key in refused) all[key] = refused[key];
     if (inflight) for (key in inflight) all[key] = inflight[key];
     for (key in pending) all[key] = pending[key];
     return all;
   }
 
-  function rememberLocal() {
-    var changes = unsent();
-    if (!hasKeys(changes)) {
-      writeLocal(null);
-      return;
+  function rememberLocal(confirmed) {
+    // Merges this page's unsent answers into the copy shared with other tabs. ``confirmed``:
+    // the texts the server has just saved; they are removed unless another tab has since
+    // written something else for the same answer.
+    var answers = readLocal();
+    var mine = unsent();
+    var base = currentBase();
+    var key;
+    for (key in confirmed || {}) {
+      if (answers[key] && answers[key].text === confirmed[key]) delete answers[key];
     }
-    var base = restoreBase !== null ? Math.min(restoreBase, version) : version;
-    var previous = readLocal();
-    if (previous && typeof previous.base_version === "number") {
-      base = Math.min(base, previous.base_version);
+    // This page's own entries that it no longer needs (saved, or the typing undone).
+    for (key in answers) {
+      if (answers[key].page === pageId && !(key in mine)) delete answers[key];
     }
-    writeLocal({ base_version: base, changes: changes });
+    for (key in mine) {
+      var entry = { text: mine[key], at: typedAt[key] || Date.now(), base: base, page: pageId };
+      if (!answers[key] || answers[key].page === pageId || answers[key].at <= entry.at) {
+        answers[key] = entry;
+      }
+    }
+    writeLocal(answers);
+  }
+
+  function typed(key, text) {
+    pending[key] = text;
+    typedAt[key] = Date.now();
   }
 
   function putBack() {
@@ -268,26 +362,49 @@
 
   // --- sending -------------------------------------------------------------------------------
 
+  function nextBatch() {
+    // Answers waiting for the trainee's choice stay back. While the server is refusing one
+    // answer of a batch, those answers go one at a time so that the others still save.
+    var keys = Object.keys(pending).filter(function (key) {
+      return !(key in held);
+    });
+    var suspects = keys.filter(function (key) {
+      return key in alone;
+    });
+    if (suspects.length) keys = suspects.slice(0, 1);
+    if (!keys.length) return null;
+    var changes = {};
+    keys.forEach(function (key) {
+      changes[key] = pending[key];
+    });
+    return changes;
+  }
+
   function send() {
     clearTimeout(timer);
     timer = null;
     if (inflight) return; // the reply sends whatever was typed meanwhile
-    var changes = {};
-    var any = false;
-    for (var key in pending) {
-      if (key in held) continue; // waits for the trainee's choice
-      changes[key] = pending[key];
-      any = true;
-    }
-    if (!any) {
+    var changes = nextBatch();
+    if (!changes) {
       finishHandIn();
       return;
     }
-    for (key in changes) delete pending[key];
+    for (var key in changes) delete pending[key];
     inflight = changes;
-    var base = restoreBase !== null ? Math.min(restoreBase, version) : version;
+    var body = JSON.stringify({ changes: changes, base_version: currentBase(), device: device });
     rememberLocal();
     setStatus(T.saving);
+    post(body).then(handleReply, offline);
+  }
+
+  function post(body) {
+    // Resolves with {status, data}; rejects when the network fails or the reply takes too long.
+    var controller = window.AbortController ? new AbortController() : null;
+    var timeout = controller
+      ? setTimeout(function () {
+          controller.abort();
+        }, TIMEOUT)
+      : null;
     var request;
     try {
       request = fetch(saveUrl, {
@@ -298,28 +415,46 @@
           Accept: "application/json",
           "X-CSRFToken": csrfToken(),
         },
-        body: JSON.stringify({ changes: changes, base_version: base, device: device }),
+        body: body,
+        // Lets the last answers reach the server when the trainee leaves the page at once.
+        keepalive: new Blob([body]).size < KEEPALIVE_LIMIT,
+        signal: controller ? controller.signal : undefined,
       });
     } catch (error) {
       request = Promise.reject(error);
     }
-    request.then(handleReply, offline);
+    return request
+      .then(function (reply) {
+        return reply.text().then(function (text) {
+          var data = null;
+          try {
+            data = JSON.parse(text);
+          } catch (error) {
+            data = null;
+          }
+          return { status: reply.status, data: data };
+        });
+      })
+      .then(
+        function (result) {
+          clearTimeout(timeout);
+          return result;
+        },
+        function (error) {
+          clearTimeout(timeout);
+          throw error;
+        }
+      );
   }
 
   function handleReply(reply) {
-    return reply.text().then(function (body) {
-      var data = null;
-      try {
-        data = JSON.parse(body);
-      } catch (error) {
-        data = null;
-      }
-      if (reply.status === 200 && data) return saved(data);
-      if (reply.status === 409 && data) return conflicted(data);
-      if (reply.status === 401) return loggedOut(data);
-      if (reply.status >= 500 || reply.status === 0) return offline();
-      return failed(data && data.error ? data.error : T.reload);
-    }, offline);
+    var status = reply.status;
+    var data = reply.data;
+    if (status === 200 && data) return saved(data);
+    if (status === 409 && data) return conflicted(data);
+    if (status === 401) return loggedOut(data);
+    if (status >= 500 || status === 0 || status === 408 || status === 429) return offline();
+    return refusedReply(data && data.error ? data.error : T.reload);
   }
 
   function applyMerged(merged) {
@@ -338,10 +473,14 @@
     clearTimeout(retryTimer);
     setVersion(data.version);
     restoreBase = null;
-    for (var key in inflight || {}) known[key] = inflight[key];
+    var confirmed = inflight || {};
     inflight = null;
+    for (var key in confirmed) {
+      known[key] = confirmed[key];
+      delete alone[key];
+    }
     var merged = applyMerged(data.merged);
-    rememberLocal();
+    rememberLocal(confirmed);
     var text = T.saved.replace("%(time)s", timeOf(data.saved_at));
     setStatus(merged ? text + " " + T.merged : text, { kind: "ok" });
     if (hasKeys(pending)) schedule(0);
@@ -355,14 +494,20 @@
     var mine = inflight || {};
     inflight = null;
     // The other answers of this save went through; only the disputed ones wait.
-    for (var sent in mine) if (!(sent in data.conflicts)) known[sent] = mine[sent];
+    var confirmed = {};
+    for (var sent in mine) {
+      delete alone[sent];
+      if (sent in data.conflicts) continue;
+      known[sent] = mine[sent];
+      confirmed[sent] = mine[sent];
+    }
     for (var key in data.conflicts) {
       held[key] = data.conflicts[key].theirs;
       known[key] = data.conflicts[key].theirs;
       if (!(key in pending)) pending[key] = key in mine ? mine[key] : getValue(key);
     }
     var merged = applyMerged(data.merged);
-    rememberLocal();
+    rememberLocal(confirmed);
     handInAfterSave = null;
     setStatus(merged ? T.conflict_title + ". " + T.merged : T.conflict_title + ".", {
       kind: "warn",
@@ -372,6 +517,7 @@
   }
 
   function loggedOut(data) {
+    // The text stays in the boxes and on this device; it is sent once logged in again.
     putBack();
     handInAfterSave = null;
     setStatus(T.logged_out, { kind: "warn", link: (data && data.login_url) || loginUrl });
@@ -389,10 +535,40 @@
     retryLater();
   }
 
-  function failed(message) {
-    putBack();
+  function refusedReply(message) {
+    // The server refused this save. Sending it again as it is would be refused again and
+    // hold back every answer typed later, so the refused text is taken out of the queue and
+    // shown for copying.
+    var sent = inflight || {};
+    inflight = null;
     handInAfterSave = null;
+    var keys = Object.keys(sent);
+    if (keys.length > 1) {
+      // The reply does not say which answer it refused: send them one at a time to find out.
+      keys.forEach(function (key) {
+        alone[key] = true;
+        if (!(key in pending)) pending[key] = sent[key];
+      });
+      rememberLocal();
+      schedule(0);
+      return;
+    }
+    keys.forEach(function (key) {
+      delete alone[key];
+      refused[key] = sent[key];
+    });
+    refusedMessage = message;
+    rememberLocal();
+    showRefused();
     setStatus(message, { kind: "error" });
+    if (hasKeys(pending)) schedule(0);
+  }
+
+  function showRefused() {
+    showForCopying("ws-refused", refusedMessage || T.leftover, refused, function () {
+      refused = {};
+      refusedMessage = "";
+    });
   }
 
   // --- answers changed on two devices --------------------------------------------------------
@@ -409,7 +585,7 @@
     var text = how === "mine" ? mine : how === "theirs" ? theirs : joined(mine, theirs);
     setValue(key, text);
     delete held[key];
-    pending[key] = text;
+    typed(key, text);
     showConflicts();
     var field = fieldNamed(key);
     if (field && field.length !== undefined && field.tagName !== "TEXTAREA") field = field[0];
@@ -443,7 +619,7 @@
       var section = document.createElement("section");
       section.className = "ws-conflict";
       var title = document.createElement("h3");
-      title.textContent = describe(key);
+      title.textContent = describe(key) || key;
       section.appendChild(title);
       [
         [T.mine, getValue(key) || ""],
@@ -498,11 +674,14 @@
     if (!isAnswer(element)) return;
     var key = element.name;
     var value = getValue(key);
+    // New typing replaces text refused earlier: it gets its own try. The copy shown stays on
+    // screen until the trainee removes it.
+    delete refused[key];
     // Only real changes are sent: a box left as the server has it (a "change" event on
     // leaving it, or typing undone) must not overwrite what another device saved.
     var expected = inflight && key in inflight ? inflight[key] : known[key] || "";
     if (value === expected && !(key in held)) delete pending[key];
-    else pending[key] = value;
+    else typed(key, value);
     rememberLocal();
     schedule();
   }
@@ -528,8 +707,9 @@
         send();
         return;
       }
+      // Everything of this page is saved. Text still kept on this device (refused, or from
+      // another tab) stays there: the handed-in page shows it for copying.
       prepareFormPost();
-      writeLocal(null);
       return;
     }
     // "Save my answers": with JavaScript on, save in place instead of reloading.
@@ -548,6 +728,14 @@
   window.addEventListener("focus", function () {
     if (hasKeys(pending)) send();
   });
+  window.addEventListener("beforeunload", function (event) {
+    // Leaving a box already sent its answer (focusout), and a keepalive request still
+    // arrives after the page is gone; but until the reply there is no telling whether it was
+    // saved, so the browser asks the trainee to stay. What is unsent stays on this device.
+    if (!inflight && !hasKeys(pending)) return;
+    event.preventDefault();
+    event.returnValue = ""; // older browsers only ask when this is set
+  });
 
   // --- on load: put back what this browser still holds ----------------------------------------
 
@@ -555,22 +743,38 @@
     if (isAnswer(element) && !(element.name in known)) known[element.name] = getValue(element.name);
   });
 
-  var local = readLocal();
-  if (local) {
-    var restored = false;
-    Object.keys(local.changes).forEach(function (key) {
-      var current = getValue(key);
-      if (current === null || current === local.changes[key]) return;
-      setValue(key, local.changes[key]);
-      pending[key] = local.changes[key];
-      restored = true;
-    });
-    if (restored) {
-      if (typeof local.base_version === "number") restoreBase = local.base_version;
-      setStatus(T.restored, { kind: "warn" });
-      send();
-    } else {
-      writeLocal(null);
+  var stored = readLocal();
+  var restored = false;
+  Object.keys(stored).forEach(function (key) {
+    var entry = stored[key];
+    var current = getValue(key);
+    if (current === null) {
+      // No box for this answer any more (the worksheet changed): shown for copying.
+      if (entry.text) refused[key] = entry.text;
+      typedAt[key] = entry.at;
+      return;
     }
+    if (current === entry.text) return; // the server has it
+    setValue(key, entry.text);
+    pending[key] = entry.text;
+    typedAt[key] = entry.at;
+    if (typeof entry.base === "number") {
+      restoreBase = restoreBase === null ? entry.base : Math.min(restoreBase, entry.base);
+    }
+    restored = true;
+  });
+  // Takes over the entries put back here; drops those the server already has.
+  var alreadySaved = {};
+  Object.keys(stored).forEach(function (key) {
+    if (getValue(key) !== null && !(key in pending)) alreadySaved[key] = stored[key].text;
+  });
+  rememberLocal(alreadySaved);
+  if (hasKeys(refused)) {
+    refusedMessage = T.leftover;
+    showRefused();
+  }
+  if (restored) {
+    setStatus(T.restored, { kind: "warn" });
+    send();
   }
 })();
