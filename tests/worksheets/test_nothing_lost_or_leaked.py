@@ -23,11 +23,6 @@ def worksheet(programme):
     return worksheet
 
 
-@pytest.fixture
-def enrolment(cohort, trainee):
-    return Enrolment.objects.get(cohort=cohort, trainee=trainee)
-
-
 def prompt_keys(worksheet, programme):
     return [p.key for part in worksheet.layout(programme=programme) for p in part.prompts]
 

@@ -3,30 +3,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.factories import activity, make_session, part, worksheet_with_parts
+from tests.factories import part, worksheet_with_parts
 from training.models import Enrolment
 from worksheets import services
 from worksheets.layout import ANSWER_MAX_LENGTH
 from worksheets.models import ResponseVersion, WorksheetResponse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def worksheet(programme):
-    worksheet = worksheet_with_parts(
-        "My role model",
-        part("reflection", "private", prompt="Who inspired you?"),
-        part("reflection", "trainer", prompt="What will you take from them?"),
-        part("classification", "group"),
-    )
-    make_session(programme, activities=[activity(worksheet=worksheet)])
-    return worksheet
-
-
-@pytest.fixture
-def enrolment(cohort, trainee):
-    return Enrolment.objects.get(cohort=cohort, trainee=trainee)
 
 
 def keys(worksheet, programme):

@@ -56,11 +56,6 @@ def worksheet(programme, scenario):
     return worksheet
 
 
-@pytest.fixture
-def enrolment(cohort, trainee):
-    return Enrolment.objects.get(cohort=cohort, trainee=trainee)
-
-
 def keys(worksheet, programme):
     return [prompt.key for p in worksheet.layout(programme=programme) for prompt in p.prompts]
 
