@@ -16,6 +16,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("", include("worksheets.urls")),
+    path("", include("training.urls")),
     # Wagtail's own document URL would serve files to anyone; this one checks the login.
     re_path(r"^documents/(\d+)/(.*)$", views.serve_document, name="wagtaildocs_serve"),
 ]

@@ -32,14 +32,21 @@ def home(request):
             for session in programme.session_list
             if session.planned_minutes().high > session.planned_duration
         ]
+    # Each delivery area adds what its people need to their home page.
     if role == Role.TRAINEE:
-        from worksheets.views.trainee import trainee_home_context
+        from training.views.completion import trainee_home_context
+        from worksheets.views.trainee import trainee_home_context as worksheet_context
 
+        context.update(worksheet_context(request.user))
         context.update(trainee_home_context(request.user))
     if role == Role.TRAINER:
-        from worksheets.selectors import trainer_cohorts
+        from training.views.cohorts import trainer_home_context
 
-        context["trainer_cohorts"] = trainer_cohorts(request.user)
+        context.update(trainer_home_context(request.user))
+    if role == Role.PROGRAMME_MANAGER:
+        from training.views.reports import manager_home_context
+
+        context.update(manager_home_context(request.user))
     return render(request, HOME_TEMPLATES[role], context)
 
 

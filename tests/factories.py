@@ -181,3 +181,27 @@ def part(kind, visibility="trainer", **value):
 
 def worksheet_with_parts(title="Worksheet", *parts):
     return Worksheet.objects.create(title=title, instructions="Fill it in.", parts=list(parts))
+
+
+def make_scheduled_session(cohort, session_plan=None, *, days_from_now=7, **fields):
+    """A cohort's meeting of ``session_plan``, by default a week from now at 10:00."""
+    from django.utils import timezone
+
+    from training.models import ScheduledSession
+
+    starts_at = fields.pop("starts_at", None)
+    if starts_at is None:
+        day = timezone.localdate() + datetime.timedelta(days=days_from_now)
+        starts_at = timezone.make_aware(datetime.datetime.combine(day, start()))
+    fields.setdefault("place", "Community room")
+    return ScheduledSession.objects.create(
+        cohort=cohort, session_plan=session_plan, starts_at=starts_at, **fields
+    )
+
+
+def mark(scheduled_session, enrolment, status="present", **fields):
+    from training.models import AttendanceMark
+
+    return AttendanceMark.objects.create(
+        scheduled_session=scheduled_session, enrolment=enrolment, status=status, **fields
+    )

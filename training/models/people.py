@@ -1,7 +1,4 @@
-"""Who delivers the training: partner organisations and their people.
-
-Cohorts, scheduled sessions and attendance are added here as delivery features arrive.
-"""
+"""Partner organisations and their people: cohorts, trainers, enrolments, trainee profiles."""
 
 from django.conf import settings
 from django.db import models
@@ -59,6 +56,10 @@ class Cohort(models.Model):
     def __str__(self):
         return self.name
 
+    def places_taken(self):
+        """Enrolments that hold a place: everyone except those who withdrew."""
+        return self.enrolments.exclude(status=Enrolment.Status.WITHDRAWN).count()
+
 
 class CohortTrainer(models.Model):
     """A trainer running a cohort. Programmes often pair a professional with a peer trainer."""
@@ -100,6 +101,10 @@ class Enrolment(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
+    # Set when the status changes, so reports can count completions and drop-outs by date.
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrew"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("reason for leaving"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["trainee__first_name", "trainee__last_name", "trainee__username"]
@@ -114,3 +119,42 @@ class Enrolment(models.Model):
     def can_work(self):
         """Trainees who left keep read access to what they wrote but cannot change it."""
         return self.status in {self.Status.INVITED, self.Status.ACTIVE}
+
+
+class TraineeProfile(models.Model):
+    """What the platform knows about a trainee beyond their login.
+
+    Many trainees have no email address. A trainer creates their account and prints a login
+    card; the code on the card is the account's password (stored hashed by Django), so only
+    the time and author of the last card are kept here.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainee_profile"
+    )
+    # The partner's own identifier from their spreadsheet, used to update on re-import.
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    card_issued_at = models.DateTimeField(_("login card printed"), null=True, blank=True)
+    card_issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("trainee profile")
+        verbose_name_plural = _("trainee profiles")
+        indexes = [models.Index(fields=["reference"])]
+
+    def __str__(self):
+        return str(self.user)

@@ -1,0 +1,1 @@
+"""Wagtail admin screens for delivery data, registered in ``training/wagtail_hooks.py``."""

@@ -1,0 +1,3 @@
+"""Placeholder: Wagtail viewset for completion rules."""
+
+viewsets = []

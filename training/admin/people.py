@@ -1,0 +1,3 @@
+"""Placeholder: Wagtail viewsets for organisations, cohorts and targets."""
+
+viewsets = []
