@@ -134,3 +134,8 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Work that should not hold up a request (bulk certificates, report exports) runs through
 # django-tasks. Environments choose the backend; the default runs tasks at once.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# django-import-export: spreadsheet cells that start with =, +, - or @ are exported as text,
+# so a name typed as a formula cannot run when a partner opens the export in Excel.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
