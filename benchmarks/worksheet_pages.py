@@ -15,7 +15,7 @@ def fill_in_everything():
     from worksheets import services
     from worksheets.selectors import programme_worksheets
 
-    cohort = Cohort.objects.get()
+    cohort = Cohort.objects.get(organisation__slug="kent")
     worksheets = [w for _session, w in programme_worksheets(cohort.programme)]
     for enrolment in cohort.enrolments.select_related("trainee"):
         for worksheet in worksheets:

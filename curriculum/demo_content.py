@@ -904,3 +904,59 @@ WORKSHEET_PARTS = {
         ),
     ],
 }
+
+
+# --- delivery: scheduled sessions, attendance, targets, a second organisation ----------------
+# Used by ``training.demo``. Dates are counted from the day the demo is loaded, so the
+# demo always has a session that took place, one today and one ahead.
+
+# Where the Kent cohort meets, in the order of its sessions (the last place repeats).
+KENT_PLACES = [
+    "Community room, Canterbury library",
+    "Community room, Canterbury library",
+    "Meeting room 2, Maidstone community hub",
+]
+KENT_SUPPORT_SESSION = {
+    "title": "Peer supporters' support circle",
+    "place": "Café corner, Canterbury library",
+}
+# Session 1 register: every trainee not named here was present.
+# username -> (status, minutes attended or None, note)
+KENT_SESSION_1_MARKS = {
+    "mark": ("late", 120, "Bus from Whitstable was 30 minutes late."),
+    "hassan": ("absent", None, ""),
+    "claudia": ("excused", None, "Hospital appointment, told the trainer the week before."),
+}
+# ENSURE: Kent committed to train 32 peer supporters.
+KENT_TARGET = {
+    "trained": 32,
+    "due_by": datetime.date(2027, 12, 31),
+    "note": "ENSURE commitment for Kent",
+}
+
+ANTWERP_ORGANISATION = {
+    "name": "Antwerp Peer Network",
+    "slug": "antwerp",
+    "city": "Antwerpen",
+    "country": "Belgium",
+}
+ANTWERP_COHORT = {"name": "Antwerp, spring 2027", "language": "nl", "capacity": 10}
+ANTWERP_PLACE = "Wijkcentrum Kiel, Antwerpen"
+ANTWERP_TARGET = {"trained": 20, "due_by": datetime.date(2027, 12, 31), "note": ""}
+# (username, first name, last name, role, email). One trainee has no email address: the
+# trainer made her account and printed a login card.
+ANTWERP_PEOPLE = [
+    ("manager_antwerp", "Sofie", "Wouters", Role.PROGRAMME_MANAGER, "sofie@example.org"),
+    ("trainer_antwerp", "Karim", "Ben Salah", Role.TRAINER, "karim@example.org"),
+    ("noemie", "Noémie", "Claes", Role.TRAINEE, "noemie@example.org"),
+    ("mehmet", "Mehmet", "Yıldız", Role.TRAINEE, "mehmet@example.org"),
+    ("joao", "João", "Gonçalves", Role.TRAINEE, "joao@example.org"),
+    ("aicha", "Aïcha", "El Idrissi", Role.TRAINEE, ""),
+]
+# Antwerp's first session register: username -> (status, minutes attended or None, note).
+ANTWERP_SESSION_1_MARKS = {
+    "noemie": ("present", None, ""),
+    "mehmet": ("left_early", 90, "Had to collect his daughter from school."),
+    "joao": ("present", None, ""),
+    "aicha": ("present", None, ""),
+}

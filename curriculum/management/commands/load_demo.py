@@ -90,6 +90,7 @@ class Command(BaseCommand):
         )
         for username, label in DEMO_USERS:
             self.stdout.write(f"    {username:<12} {label}")
+        self.stdout.write(self.delivery.summary())
 
     def load(self):
         self.values = self.load_values()
@@ -101,6 +102,12 @@ class Command(BaseCommand):
         self.sessions = [self.load_session(self.programme, data) for data in SESSIONS]
         self.organisation = self.load_people()
         self.cohort = self.load_cohort()
+        # Calendar, register, completion rule, targets and a second organisation.
+        from training.demo import load_delivery_demo
+
+        self.delivery = load_delivery_demo(
+            programme=self.programme, organisation=self.organisation, cohort=self.cohort
+        )
 
     # --- snippets ---------------------------------------------------------------------------
 
