@@ -360,9 +360,7 @@ def _build(
     )
     CohortTrainer.objects.bulk_create(
         [
-            CohortTrainer(
-                cohort_id=c.pk, user_id=trainers[n // 2 % n_trainers].pk, role="lead"
-            )
+            CohortTrainer(cohort_id=c.pk, user_id=trainers[n // 2 % n_trainers].pk, role="lead")
             for n, c in enumerate(cohort_rows)
         ],
         batch_size=batch_size,
@@ -595,4 +593,3 @@ def _bulk_progress(enrolment_ids, chunk=500):
                 for e in enrolments
             ]
         )
-

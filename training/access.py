@@ -55,9 +55,10 @@ def can_run_cohort(user, cohort):
         return True
     if cohort.trainers.filter(user=user).exists():
         return True
-    return has_role(user, Role.PROGRAMME_MANAGER) and cohort.organisation.members.filter(
-        pk=user.pk
-    ).exists()
+    return (
+        has_role(user, Role.PROGRAMME_MANAGER)
+        and cohort.organisation.members.filter(pk=user.pk).exists()
+    )
 
 
 def cohort_for_staff(request, cohort_id, *related):

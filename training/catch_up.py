@@ -59,9 +59,7 @@ def check_catch_up_possible(*, enrolment, session_plan, progress=None):
     name = session_name(session_plan)
     trainee = enrolment.trainee.get_full_name() or enrolment.trainee.username
     if not rule_for(enrolment.cohort.programme).catch_up_allowed:
-        raise ValidationError(
-            _("The completion rule of this programme does not allow catch-ups.")
-        )
+        raise ValidationError(_("The completion rule of this programme does not allow catch-ups."))
     if not enrolment.can_work:
         raise ValidationError(
             _("%(name)s is no longer taking part in this group.") % {"name": trainee}
@@ -77,8 +75,11 @@ def check_catch_up_possible(*, enrolment, session_plan, progress=None):
         )
     if session.catch_up is not None:
         raise ValidationError(
-            _("A catch-up for %(session)s is already set for %(name)s. Cancel it first to set "
-              "a different one.") % {"name": trainee, "session": name}
+            _(
+                "A catch-up for %(session)s is already set for %(name)s. Cancel it first to set "
+                "a different one."
+            )
+            % {"name": trainee, "session": name}
         )
     return session
 
@@ -89,9 +90,11 @@ def catch_up_set(*, by, enrolment, session_plan, kind, scheduled_session_id=None
     if kind == CatchUp.Kind.OTHER_COHORT:
         if not scheduled_session_id:
             raise ValidationError(_("Choose the group and date the trainee will join."))
-        scheduled = other_group_sessions(enrolment=enrolment, session_plan=session_plan).filter(
-            pk=scheduled_session_id
-        ).first()
+        scheduled = (
+            other_group_sessions(enrolment=enrolment, session_plan=session_plan)
+            .filter(pk=scheduled_session_id)
+            .first()
+        )
         if scheduled is None:
             raise ValidationError(_("Choose one of the sessions listed."))
         task = ""
@@ -122,8 +125,10 @@ def catch_up_set(*, by, enrolment, session_plan, kind, scheduled_session_id=None
                 )
         except IntegrityError:
             raise ValidationError(
-                _("A catch-up for this session was set a moment ago. Cancel it first to set a "
-                  "different one.")
+                _(
+                    "A catch-up for this session was set a moment ago. Cancel it first to set a "
+                    "different one."
+                )
             ) from None
         _changed(enrolment.pk)
     return catch_up
@@ -139,8 +144,10 @@ def catch_up_confirm_done(*, by, catch_up):
         catch_up = _locked(catch_up)
         if catch_up.kind != CatchUp.Kind.TASK:
             raise ValidationError(
-                _("A catch-up with another group counts once that group's register shows the "
-                  "trainee as there.")
+                _(
+                    "A catch-up with another group counts once that group's register shows the "
+                    "trainee as there."
+                )
             )
         if catch_up.status != CatchUp.Status.SET:
             raise ValidationError(_("This catch-up is no longer open."))
@@ -176,8 +183,8 @@ def catch_up_answer(*, user, catch_up, answer):
             % {"max": ANSWER_MAX_LENGTH}
         )
     with transaction.atomic():
-        catch_up = CatchUp.objects.select_for_update().select_related("enrolment").get(
-            pk=catch_up.pk
+        catch_up = (
+            CatchUp.objects.select_for_update().select_related("enrolment").get(pk=catch_up.pk)
         )
         if catch_up.enrolment.trainee_id != user.pk:
             raise ValidationError(_("This catch-up is not yours."))
@@ -185,8 +192,10 @@ def catch_up_answer(*, user, catch_up, answer):
             raise ValidationError(_("You are no longer taking part in this group."))
         if catch_up.kind != CatchUp.Kind.TASK or catch_up.status != CatchUp.Status.SET:
             raise ValidationError(
-                _("This catch-up task is closed, so your answer could not be saved. Copy it "
-                  "and give it to your trainer.")
+                _(
+                    "This catch-up task is closed, so your answer could not be saved. Copy it "
+                    "and give it to your trainer."
+                )
             )
         catch_up.answer = answer
         catch_up.save(update_fields=["answer"])

@@ -64,7 +64,8 @@ def _rules_by_programme(programmes):
     ):
         rule = rules.get(row["programme_id"])
         if rule is None:
-            rule = CompletionRule.from_db(CompletionRule.objects.db, names, [row[name] for name in names])
+            values = [row[name] for name in names]
+            rule = CompletionRule.from_db(CompletionRule.objects.db, names, values)
             rule.optional_ids = set()
             rules[row["programme_id"]] = rule
         if row["optional_worksheets"] is not None:

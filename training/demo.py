@@ -64,9 +64,7 @@ class DeliveryDemo:
     progress_recomputed: bool = False
 
     def summary(self):
-        today = next(
-            (s for s in self.sessions if s.starts_at.date() == timezone.localdate()), None
-        )
+        today = next((s for s in self.sessions if s.starts_at.date() == timezone.localdate()), None)
         when = (
             f", today's at {timezone.localtime(today.starts_at):%H:%M} (check-in code "
             f"{today.check_in_code})"

@@ -179,11 +179,8 @@ def template_dataset() -> tablib.Dataset:
     from .imports import COLUMN_LABELS
     from .resources import TraineeImportResource
 
-    dataset = tablib.Dataset(
-        headers=[str(COLUMN_LABELS[c]) for c in TraineeImportResource.COLUMNS]
-    )
+    dataset = tablib.Dataset(headers=[str(COLUMN_LABELS[c]) for c in TraineeImportResource.COLUMNS])
     dataset.append(
-        ["Zoë", "Añez", "zoe.anez@example.org", "07700 900123", "KENT-001", "active",
-         "14/03/2027"]
+        ["Zoë", "Añez", "zoe.anez@example.org", "07700 900123", "KENT-001", "active", "14/03/2027"]
     )
     return dataset

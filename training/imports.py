@@ -41,34 +41,101 @@ MAX_UNZIPPED_BYTES = 60 * 1024 * 1024
 # in English, French, Dutch and Spanish.
 COLUMN_NAMES = {
     "first_name": {
-        "first name", "firstname", "first", "given name", "given names", "forename",
-        "prenom", "prenoms", "voornaam", "voornamen", "roepnaam", "nombre", "nombres",
+        "first name",
+        "firstname",
+        "first",
+        "given name",
+        "given names",
+        "forename",
+        "prenom",
+        "prenoms",
+        "voornaam",
+        "voornamen",
+        "roepnaam",
+        "nombre",
+        "nombres",
     },
     "last_name": {
-        "last name", "lastname", "surname", "family name", "nom", "nom de famille",
-        "achternaam", "familienaam", "apellido", "apellidos",
+        "last name",
+        "lastname",
+        "surname",
+        "family name",
+        "nom",
+        "nom de famille",
+        "achternaam",
+        "familienaam",
+        "apellido",
+        "apellidos",
     },
     "email": {
-        "email", "e mail", "email address", "e mail address", "mail", "courriel",
-        "adresse email", "adresse e mail", "adresse mail", "emailadres", "e mailadres",
-        "mailadres", "correo", "correo electronico", "email adres",
+        "email",
+        "e mail",
+        "email address",
+        "e mail address",
+        "mail",
+        "courriel",
+        "adresse email",
+        "adresse e mail",
+        "adresse mail",
+        "emailadres",
+        "e mailadres",
+        "mailadres",
+        "correo",
+        "correo electronico",
+        "email adres",
     },
     "phone": {
-        "phone", "phone number", "telephone", "telephone number", "tel", "mobile",
-        "mobile phone", "mobile number", "portable", "numero de telephone", "telefoon",
-        "telefoonnummer", "gsm", "mobiel", "telefono", "movil", "celular",
+        "phone",
+        "phone number",
+        "telephone",
+        "telephone number",
+        "tel",
+        "mobile",
+        "mobile phone",
+        "mobile number",
+        "portable",
+        "numero de telephone",
+        "telefoon",
+        "telefoonnummer",
+        "gsm",
+        "mobiel",
+        "telefono",
+        "movil",
+        "celular",
         "numero de telefono",
     },
     "reference": {
-        "reference", "ref", "id", "identifier", "identifiant", "referentie", "kenmerk",
-        "referencia", "identificador", "participant id", "trainee id",
+        "reference",
+        "ref",
+        "id",
+        "identifier",
+        "identifiant",
+        "referentie",
+        "kenmerk",
+        "referencia",
+        "identificador",
+        "participant id",
+        "trainee id",
     },
     "status": {"status", "statut", "etat", "state", "estado"},
     "enrolled_on": {
-        "enrolled on", "enrolled", "enrolment date", "enrollment date", "date enrolled",
-        "enrolled at", "date d inscription", "date inscription", "inscrit le",
-        "inscription", "inschrijfdatum", "ingeschreven op", "datum inschrijving",
-        "inschrijving", "fecha de inscripcion", "fecha inscripcion", "inscripcion",
+        "enrolled on",
+        "enrolled",
+        "enrolment date",
+        "enrollment date",
+        "date enrolled",
+        "enrolled at",
+        "date d inscription",
+        "date inscription",
+        "inscrit le",
+        "inscription",
+        "inschrijfdatum",
+        "ingeschreven op",
+        "datum inschrijving",
+        "inschrijving",
+        "fecha de inscripcion",
+        "fecha inscripcion",
+        "inscripcion",
         "inscrito el",
     },
 }
@@ -183,8 +250,10 @@ def _delimiter(header_line: str) -> str:
 def _read_text(data: bytes) -> Sheet:
     if data.startswith(b"PK\x03\x04"):
         raise FileProblem(
-            _("This file looks like an Excel workbook. Save it with the .xlsx ending, or "
-              "save it from Excel as CSV.")
+            _(
+                "This file looks like an Excel workbook. Save it with the .xlsx ending, or "
+                "save it from Excel as CSV."
+            )
         )
     text = _decode(data)
     if "\x00" in text:
@@ -206,8 +275,10 @@ def _read_text(data: bytes) -> Sheet:
 
 def _read_xlsx(data: bytes) -> Sheet:
     not_xlsx = FileProblem(
-        _("This file is not a readable Excel workbook (.xlsx). Open it in your spreadsheet "
-          "and save it again as .xlsx or CSV.")
+        _(
+            "This file is not a readable Excel workbook (.xlsx). Open it in your spreadsheet "
+            "and save it again as .xlsx or CSV."
+        )
     )
     if not data.startswith(b"PK\x03\x04"):
         raise not_xlsx
@@ -217,8 +288,9 @@ def _read_xlsx(data: bytes) -> Sheet:
             if "xl/workbook.xml" not in {member.filename for member in members}:
                 raise not_xlsx
             if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
-                raise FileProblem(_("This workbook is too large to import. Keep only the list "
-                                    "of trainees in it."))
+                raise FileProblem(
+                    _("This workbook is too large to import. Keep only the list of trainees in it.")
+                )
     except zipfile.BadZipFile:
         raise not_xlsx from None
 
@@ -292,8 +364,10 @@ def map_columns(headers):
             ignored.append(label)
         elif column in mapping:
             errors.append(
-                _("Two columns hold the same thing: '%(first)s' and '%(second)s'. Keep only "
-                  "one of them.")
+                _(
+                    "Two columns hold the same thing: '%(first)s' and '%(second)s'. Keep only "
+                    "one of them."
+                )
                 % {"first": found_label(headers, mapping[column]), "second": label}
             )
         else:
@@ -302,8 +376,10 @@ def map_columns(headers):
     if missing:
         errors.insert(
             0,
-            _("The file has no column for: %(missing)s. Columns found: %(found)s. Add the "
-              "missing column to the first row (a header such as 'First name' or 'Prénom').")
+            _(
+                "The file has no column for: %(missing)s. Columns found: %(found)s. Add the "
+                "missing column to the first row (a header such as 'First name' or 'Prénom')."
+            )
             % {
                 "missing": ", ".join(str(COLUMN_LABELS[c]).lower() for c in missing),
                 "found": ", ".join(f"'{label}'" for label in found) or _("none"),
@@ -375,8 +451,10 @@ def import_trainees(cohort, data: bytes, filename: str, user, dry_run: bool) -> 
         for error in result.base_errors:
             logger.error("Trainee import failed", exc_info=error.error)
         report.file_errors.append(
-            _("Something went wrong on our side while importing. Nothing was saved. Please "
-              "try again in a moment.")
+            _(
+                "Something went wrong on our side while importing. Nothing was saved. Please "
+                "try again in a moment."
+            )
         )
     report.imported = not dry_run and report.ok and resource.written is not None
     if report.imported:
@@ -404,10 +482,20 @@ def _row_reports(result, resource):
         elif row_result.errors:
             for error in row_result.errors:
                 logger.error("Trainee import row %s failed", line, exc_info=error.error)
-            reports.append(RowReport(line, name, "error", [
-                _("Row %(line)s: this row could not be read. Check it for unusual "
-                  "characters.") % {"line": line}
-            ]))
+            reports.append(
+                RowReport(
+                    line,
+                    name,
+                    "error",
+                    [
+                        _(
+                            "Row %(line)s: this row could not be read. Check it for unusual "
+                            "characters."
+                        )
+                        % {"line": line}
+                    ],
+                )
+            )
         elif row_result.import_type == row_result.IMPORT_TYPE_NEW:
             reports.append(RowReport(line, name, "new"))
         elif row_result.import_type == row_result.IMPORT_TYPE_UPDATE:

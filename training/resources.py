@@ -103,8 +103,10 @@ class EmailWidget(TextWidget):
             validate_email(text)
         except ValidationError:
             raise ValueError(
-                _("'%(value)s' is not an email address. Write it like name@example.org, or "
-                  "leave the cell empty.")
+                _(
+                    "'%(value)s' is not an email address. Write it like name@example.org, or "
+                    "leave the cell empty."
+                )
                 % {"value": text}
             ) from None
         return text
@@ -113,21 +115,59 @@ class EmailWidget(TextWidget):
 # Words partners write in the status column, in the platform's four languages, folded.
 STATUS_WORDS = {
     Enrolment.Status.INVITED: {
-        "invited", "invite", "invitation", "invitee", "uitgenodigd", "uitnodiging",
-        "invitado", "invitada", "invitacion",
+        "invited",
+        "invite",
+        "invitation",
+        "invitee",
+        "uitgenodigd",
+        "uitnodiging",
+        "invitado",
+        "invitada",
+        "invitacion",
     },
     Enrolment.Status.ACTIVE: {
-        "active", "actif", "actieve", "actief", "activo", "activa", "enrolled", "inscrit",
-        "inscrite", "ingeschreven", "inscrito", "inscrita",
+        "active",
+        "actif",
+        "actieve",
+        "actief",
+        "activo",
+        "activa",
+        "enrolled",
+        "inscrit",
+        "inscrite",
+        "ingeschreven",
+        "inscrito",
+        "inscrita",
     },
     Enrolment.Status.WITHDRAWN: {
-        "withdrawn", "withdrew", "left", "retire", "retiree", "parti", "partie",
-        "abandon", "teruggetrokken", "gestopt", "vertrokken", "retirado", "retirada",
-        "baja", "de baja", "abandono",
+        "withdrawn",
+        "withdrew",
+        "left",
+        "retire",
+        "retiree",
+        "parti",
+        "partie",
+        "abandon",
+        "teruggetrokken",
+        "gestopt",
+        "vertrokken",
+        "retirado",
+        "retirada",
+        "baja",
+        "de baja",
+        "abandono",
     },
     Enrolment.Status.COMPLETED: {
-        "completed", "complete", "termine", "terminee", "afgerond", "voltooid",
-        "completado", "completada", "terminado", "terminada",
+        "completed",
+        "complete",
+        "termine",
+        "terminee",
+        "afgerond",
+        "voltooid",
+        "completado",
+        "completada",
+        "terminado",
+        "terminada",
     },
 }
 STATUS_BY_WORD = {word: status for status, words in STATUS_WORDS.items() for word in words}
@@ -288,7 +328,13 @@ class TraineeImportResource(resources.Resource):
 
     class Meta:
         import_order = (
-            "line", "first_name", "last_name", "email", "phone", "reference", "status",
+            "line",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "reference",
+            "status",
             "enrolled_on",
         )
         use_bulk = True
@@ -329,9 +375,17 @@ class TraineeImportResource(resources.Resource):
                 is_staff_role=Exists(staff_groups.filter(user=OuterRef("pk"))),
             )
             .values(
-                "id", "first_name", "last_name", "email", "is_staff", "is_superuser",
-                "is_trainee", "is_staff_role", "trainee_profile__id",
-                "trainee_profile__reference", "trainee_profile__phone",
+                "id",
+                "first_name",
+                "last_name",
+                "email",
+                "is_staff",
+                "is_superuser",
+                "is_trainee",
+                "is_staff_role",
+                "trainee_profile__id",
+                "trainee_profile__reference",
+                "trainee_profile__phone",
             )
         )
         self.trainees = {}
@@ -420,10 +474,14 @@ class TraineeImportResource(resources.Resource):
             matches = [
                 candidate
                 for candidate in self.by_name.get((fold(first), fold(last)), [])
-                if not (reference and candidate["reference"]
-                        and fold(candidate["reference"]) != fold(reference))
-                and not (email and candidate["email"]
-                         and candidate["email"].lower() != email.lower())
+                if not (
+                    reference
+                    and candidate["reference"]
+                    and fold(candidate["reference"]) != fold(reference)
+                )
+                and not (
+                    email and candidate["email"] and candidate["email"].lower() != email.lower()
+                )
             ]
             if len(matches) == 1:
                 person = matches[0]
@@ -453,8 +511,13 @@ class TraineeImportResource(resources.Resource):
                 add(column, _("The %(column)s is empty.") % {"column": label})
 
         if instance.is_new and instance.status == Enrolment.Status.COMPLETED:
-            add("status", _("Only the platform marks a trainee as completed. Write invited, "
-                            "active or withdrawn."))
+            add(
+                "status",
+                _(
+                    "Only the platform marks a trainee as completed. Write invited, "
+                    "active or withdrawn."
+                ),
+            )
         self._check_email(instance, row, add)
         self._check_ambiguous_name(instance, row, add)
         self._check_duplicates(instance, row, add)
@@ -470,14 +533,24 @@ class TraineeImportResource(resources.Resource):
         if not owners:
             return
         if owners <= set(self.trainees):
-            add("email", _("The email %(email)s is already used by another trainee of your "
-                           "organisation. Check the reference and the email of this row.")
-                % {"email": instance.email})
+            add(
+                "email",
+                _(
+                    "The email %(email)s is already used by another trainee of your "
+                    "organisation. Check the reference and the email of this row."
+                )
+                % {"email": instance.email},
+            )
         else:
             # Deliberately vague: the account may belong to another organisation.
-            add("email", _("The email %(email)s belongs to an account you cannot use here. "
-                           "Leave the email empty or write another one.")
-                % {"email": instance.email})
+            add(
+                "email",
+                _(
+                    "The email %(email)s belongs to an account you cannot use here. "
+                    "Leave the email empty or write another one."
+                )
+                % {"email": instance.email},
+            )
 
     def _check_ambiguous_name(self, instance, row, add):
         if not instance.is_new or not instance.first_name or not instance.last_name:
@@ -486,10 +559,14 @@ class TraineeImportResource(resources.Resource):
         has_email = bool(str(row.get("email") or "").strip())
         same_name = self.by_name.get((fold(instance.first_name), fold(instance.last_name)), [])
         if len(same_name) > 1 and not has_reference and not has_email:
-            add(NON_FIELD_ERRORS, _(
-                "%(count)s trainees of your organisation are called %(name)s. Add this "
-                "person's email or reference so we know which one you mean."
-            ) % {"count": len(same_name), "name": str(instance)})
+            add(
+                NON_FIELD_ERRORS,
+                _(
+                    "%(count)s trainees of your organisation are called %(name)s. Add this "
+                    "person's email or reference so we know which one you mean."
+                )
+                % {"count": len(same_name), "name": str(instance)},
+            )
 
     def _check_duplicates(self, instance, row, add):
         line = instance.line
@@ -511,9 +588,11 @@ class TraineeImportResource(resources.Resource):
             earlier = earlier or self.seen_names.get(key)
             self.seen_names.setdefault(key, line)
         if earlier is not None and earlier != line:
-            add(NON_FIELD_ERRORS, _(
-                "This person is already on row %(line)s of the file. Keep one of the two rows."
-            ) % {"line": earlier})
+            add(
+                NON_FIELD_ERRORS,
+                _("This person is already on row %(line)s of the file. Keep one of the two rows.")
+                % {"line": earlier},
+            )
 
     def _check_place(self, instance, add):
         if instance.status == Enrolment.Status.WITHDRAWN:
@@ -525,10 +604,14 @@ class TraineeImportResource(resources.Resource):
             return
         self.places_added += 1
         if self.places_added > self.places_free:
-            add(NON_FIELD_ERRORS, _(
-                "The group is full: it has %(capacity)s places and this row would need one "
-                "more. Ask a programme manager to add places, or remove the row."
-            ) % {"capacity": self.cohort.capacity})
+            add(
+                NON_FIELD_ERRORS,
+                _(
+                    "The group is full: it has %(capacity)s places and this row would need one "
+                    "more. Ask a programme manager to add places, or remove the row."
+                )
+                % {"capacity": self.cohort.capacity},
+            )
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """'Already up to date': a known person whose row changes nothing."""
@@ -583,8 +666,12 @@ class TraineeImportResource(resources.Resource):
             row.username = user.username
 
         changed_users = [
-            User(pk=row.user_id, first_name=row.first_name, last_name=row.last_name,
-                 email=row.email or "")
+            User(
+                pk=row.user_id,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                email=row.email or "",
+            )
             for row in old_rows
             if row.changed("first_name", "last_name", "email")
         ]
@@ -624,8 +711,9 @@ class TraineeImportResource(resources.Resource):
         )
         TraineeProfile.objects.bulk_update(
             [
-                TraineeProfile(pk=row.profile_id, reference=row.reference or "",
-                               phone=row.phone or "")
+                TraineeProfile(
+                    pk=row.profile_id, reference=row.reference or "", phone=row.phone or ""
+                )
                 for row in old_rows
                 if row.profile_id is not None and row.changed("reference", "phone")
             ],
@@ -660,8 +748,11 @@ class TraineeImportResource(resources.Resource):
                     Enrolment.objects.filter(pk__in=chunk).update(enrolled_at=day_start(day))
         else:
             Enrolment.objects.bulk_update(
-                [Enrolment(pk=pk, enrolled_at=day_start(day))
-                 for day, ids in by_day.items() for pk in ids],
+                [
+                    Enrolment(pk=pk, enrolled_at=day_start(day))
+                    for day, ids in by_day.items()
+                    for pk in ids
+                ],
                 ["enrolled_at"],
                 batch_size=WRITE_BATCH,
             )
@@ -723,15 +814,18 @@ def local_date(value):
 class EnrolmentExportResource(resources.ModelResource):
     """The cohort's trainees, one row per enrolment, for a partner's own records."""
 
-    first_name = fields.Field(attribute="trainee__first_name",
-                              column_name=gettext_lazy("First name"))
+    first_name = fields.Field(
+        attribute="trainee__first_name", column_name=gettext_lazy("First name")
+    )
     last_name = fields.Field(attribute="trainee__last_name", column_name=gettext_lazy("Last name"))
     username = fields.Field(attribute="trainee__username", column_name=gettext_lazy("Username"))
     email = fields.Field(attribute="trainee__email", column_name=gettext_lazy("Email"))
-    phone = fields.Field(attribute="trainee__trainee_profile__phone",
-                         column_name=gettext_lazy("Phone"))
-    reference = fields.Field(attribute="trainee__trainee_profile__reference",
-                             column_name=gettext_lazy("Reference"))
+    phone = fields.Field(
+        attribute="trainee__trainee_profile__phone", column_name=gettext_lazy("Phone")
+    )
+    reference = fields.Field(
+        attribute="trainee__trainee_profile__reference", column_name=gettext_lazy("Reference")
+    )
     status = fields.Field(column_name=gettext_lazy("Status"))
     enrolled = fields.Field(column_name=gettext_lazy("Enrolled"))
     completed = fields.Field(column_name=gettext_lazy("Completed"))
@@ -740,8 +834,16 @@ class EnrolmentExportResource(resources.ModelResource):
     class Meta:
         model = Enrolment
         fields = export_order = (
-            "first_name", "last_name", "username", "email", "phone", "reference", "status",
-            "enrolled", "completed", "withdrawn",
+            "first_name",
+            "last_name",
+            "username",
+            "email",
+            "phone",
+            "reference",
+            "status",
+            "enrolled",
+            "completed",
+            "withdrawn",
         )
 
     def dehydrate_status(self, enrolment):
@@ -761,8 +863,9 @@ class CompletionExportResource(resources.ModelResource):
     """Each trainee's stored progress. A trainee whose progress has not been computed yet
     gets blank cells rather than zeros, which would read as 'attended nothing'."""
 
-    first_name = fields.Field(attribute="trainee__first_name",
-                              column_name=gettext_lazy("First name"))
+    first_name = fields.Field(
+        attribute="trainee__first_name", column_name=gettext_lazy("First name")
+    )
     last_name = fields.Field(attribute="trainee__last_name", column_name=gettext_lazy("Last name"))
     username = fields.Field(attribute="trainee__username", column_name=gettext_lazy("Username"))
     status = fields.Field(column_name=gettext_lazy("Status"))
@@ -776,8 +879,16 @@ class CompletionExportResource(resources.ModelResource):
     class Meta:
         model = Enrolment
         fields = export_order = (
-            "first_name", "last_name", "username", "status", "attendance", "attended",
-            "planned", "worksheets_done", "worksheets_required", "complete",
+            "first_name",
+            "last_name",
+            "username",
+            "status",
+            "attendance",
+            "attended",
+            "planned",
+            "worksheets_done",
+            "worksheets_required",
+            "complete",
         )
 
     @staticmethod

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 def base_username(first_name, last_name):
     """'Amélie', 'Du Pont' -> 'amelie.dupont': ASCII, short, easy to type from a card."""
+
     def clean(value):
         ascii_text = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
         return re.sub(r"[^a-z0-9]", "", ascii_text.lower())

@@ -70,9 +70,10 @@ def test_a_trainer_fixes_a_messy_csv_and_imports_it(live_server, page, tmp_path)
     rows = page.get_by_role("table").filter(has_text="What will happen")
     zoe_row = rows.get_by_role("row").filter(has_text="Zoë Añez")
     assert "New trainee" in zoe_row.inner_text()
-    assert "Already up to date" in rows.get_by_role("row").filter(
-        has_text="Lucie Lefèvre"
-    ).inner_text()
+    assert (
+        "Already up to date"
+        in rows.get_by_role("row").filter(has_text="Lucie Lefèvre").inner_text()
+    )
     assert User.objects.count() == users_before
 
     # The upload form is right there: upload the fixed file.

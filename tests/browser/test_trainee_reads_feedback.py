@@ -21,7 +21,7 @@ def test_a_trainee_hands_in_the_values_table_and_reads_the_trainers_feedback(
     from curriculum.management.commands.load_demo import DEMO_PASSWORD
 
     page = marie
-    page.get_by_role("link", name="Me as a role model").click()
+    page.get_by_role("link", name="Me as a role model", exact=True).click()
     hope = page.get_by_role("group", name="Hope", exact=True)
     hope.get_by_role("textbox").fill("I tell them how long it took me to find a flat.")
     page.get_by_text(re.compile("Saved at")).wait_for()
@@ -45,7 +45,7 @@ def test_a_trainee_hands_in_the_values_table_and_reads_the_trainers_feedback(
     # Back as the trainee: the comment is there and the table can be changed again.
     page.get_by_role("button", name=re.compile("Log out")).click()
     log_in(page, live_server.url, "marie", DEMO_PASSWORD)
-    page.get_by_role("link", name="Me as a role model").click()
+    page.get_by_role("link", name="Me as a role model", exact=True).click()
     page.get_by_role("heading", name="Comments from your trainer").wait_for()
     assert "Good example. Add one for Empathy." in page.content()
     assert (

@@ -32,12 +32,20 @@ def read_xlsx(content):
 
 @pytest.fixture
 def zoe(cohort, organisation, trainer):
-    user = UserFactory(username="zoe.a", first_name="Zoë", last_name="Añez",
-                       email="zoe@example.org", roles=[Role.TRAINEE], organisation=organisation)
-    TraineeProfile.objects.create(user=user, reference="K-1", phone="+32 470 12 34 56",
-                                  created_by=trainer)
-    enrolment = Enrolment.objects.create(cohort=cohort, trainee=user, status="withdrawn",
-                                         withdrawn_at=timezone.now())
+    user = UserFactory(
+        username="zoe.a",
+        first_name="Zoë",
+        last_name="Añez",
+        email="zoe@example.org",
+        roles=[Role.TRAINEE],
+        organisation=organisation,
+    )
+    TraineeProfile.objects.create(
+        user=user, reference="K-1", phone="+32 470 12 34 56", created_by=trainer
+    )
+    enrolment = Enrolment.objects.create(
+        cohort=cohort, trainee=user, status="withdrawn", withdrawn_at=timezone.now()
+    )
     return enrolment
 
 
@@ -48,14 +56,34 @@ def test_the_enrolments_export_in_csv_and_xlsx(as_user, trainer, cohort, zoe):
     assert reply["Content-Type"].startswith("text/csv")
     assert "attachment" in reply["Content-Disposition"]
     rows = read_csv(reply.content)
-    assert rows[0] == ["First name", "Last name", "Username", "Email", "Phone", "Reference",
-                       "Status", "Enrolled", "Completed", "Withdrawn"]
+    assert rows[0] == [
+        "First name",
+        "Last name",
+        "Username",
+        "Email",
+        "Phone",
+        "Reference",
+        "Status",
+        "Enrolled",
+        "Completed",
+        "Withdrawn",
+    ]
     assert len(rows) == 1 + cohort.enrolments.count()
     by_user = {row[2]: row for row in rows[1:]}
     today = timezone.localdate().isoformat()
     # A phone number starting with + would be read as a formula by Excel: it is escaped.
-    assert by_user["zoe.a"] == ["Zoë", "Añez", "zoe.a", "zoe@example.org", "'+32 470 12 34 56",
-                                "K-1", "Withdrawn", today, "", today]
+    assert by_user["zoe.a"] == [
+        "Zoë",
+        "Añez",
+        "zoe.a",
+        "zoe@example.org",
+        "'+32 470 12 34 56",
+        "K-1",
+        "Withdrawn",
+        today,
+        "",
+        today,
+    ]
     assert by_user["trainee"][4:6] == ["", ""]  # no profile: blank, not an error
 
     reply = client.get(url(cohort, "enrolments", "xlsx"))
@@ -96,12 +124,22 @@ def test_the_register_export_has_a_column_per_session_and_the_attended_count(
     client = as_user(trainer)
     rows = read_csv(client.get(url(cohort, "register", "csv")).content)
     days = [timezone.localtime(s.starts_at).date().isoformat() for s in scheduled]
-    assert rows[0] == ["First name", "Last name", "Status", f"{days[0]} Session 1",
-                       f"{days[1]} Session 2", f"{days[2]} Session 3", "Sessions attended"]
+    assert rows[0] == [
+        "First name",
+        "Last name",
+        "Status",
+        f"{days[0]} Session 1",
+        f"{days[1]} Session 2",
+        f"{days[2]} Session 3",
+        "Sessions attended",
+    ]
     by_name = {(row[0], row[1]): row for row in rows[1:]}
     trainee = enrolment.trainee
     assert by_name[(trainee.first_name, trainee.last_name)][3:] == [
-        "Present (150 min)", "Late", "", "2"
+        "Present (150 min)",
+        "Late",
+        "",
+        "2",
     ]
     other = other_enrolment.trainee
     assert by_name[(other.first_name, other.last_name)][3:] == ["Absent", "", "", "0"]
@@ -115,14 +153,28 @@ def test_the_completion_export_reads_stored_progress_and_leaves_blanks_without_i
     as_user, trainer, cohort, enrolment, other_enrolment
 ):
     ProgrammeProgress.objects.create(
-        enrolment=enrolment, sessions_planned=10, sessions_attended=8, sessions_held=9,
-        worksheets_required=4, worksheets_done=3, is_complete=False,
+        enrolment=enrolment,
+        sessions_planned=10,
+        sessions_attended=8,
+        sessions_held=9,
+        worksheets_required=4,
+        worksheets_done=3,
+        is_complete=False,
     )
     client = as_user(trainer)
     rows = read_csv(client.get(url(cohort, "completion", "csv")).content)
-    assert rows[0] == ["First name", "Last name", "Username", "Status",
-                       "Attendance (% of planned sessions)", "Sessions attended",
-                       "Sessions planned", "Worksheets done", "Worksheets required", "Complete"]
+    assert rows[0] == [
+        "First name",
+        "Last name",
+        "Username",
+        "Status",
+        "Attendance (% of planned sessions)",
+        "Sessions attended",
+        "Sessions planned",
+        "Worksheets done",
+        "Worksheets required",
+        "Complete",
+    ]
     by_user = {row[2]: row for row in rows[1:]}
     assert by_user["trainee"][3:] == ["Active", "80", "8", "10", "3", "4", "no"]
     assert by_user["other_trainee"][3:] == ["Active", "", "", "", "", "", ""]
@@ -133,8 +185,9 @@ def test_the_completion_export_reads_stored_progress_and_leaves_blanks_without_i
     assert by_user["other_trainee"][4:] == [None] * 6
 
 
-@pytest.mark.parametrize(("what", "fmt"), [("grades", "csv"), ("register", "pdf"),
-                                            ("enrolments", "xls")])
+@pytest.mark.parametrize(
+    ("what", "fmt"), [("grades", "csv"), ("register", "pdf"), ("enrolments", "xls")]
+)
 def test_unknown_exports_are_not_found(as_user, trainer, cohort, what, fmt):
     assert as_user(trainer).get(url(cohort, what, fmt)).status_code == 404
 

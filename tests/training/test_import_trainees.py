@@ -109,10 +109,24 @@ def test_an_xlsx_workbook_imports_its_first_sheet(cohort, trainer):
 
     data = xlsx_bytes(
         [
-            ["Nombre", "Apellido", "Correo electrónico", "Teléfono", "Referencia", "Estado",
-             "Fecha de inscripción"],
-            ["Añez", "Zoë", "zoe.x@example.org", 470123456, 1024, "activo",
-             datetime.datetime(2027, 3, 14)],
+            [
+                "Nombre",
+                "Apellido",
+                "Correo electrónico",
+                "Teléfono",
+                "Referencia",
+                "Estado",
+                "Fecha de inscripción",
+            ],
+            [
+                "Añez",
+                "Zoë",
+                "zoe.x@example.org",
+                470123456,
+                1024,
+                "activo",
+                datetime.datetime(2027, 3, 14),
+            ],
             [None, None, None, None, None, None, None],
             ["Łukasz", "Nowak", None, None, None, "retirado", "14/03/2027"],
         ],
@@ -329,8 +343,13 @@ def test_a_trainee_of_another_cohort_of_the_organisation_gets_a_place_here(
     cohort, programme, organisation, trainer
 ):
     earlier = make_cohort(programme, organisation, name="Kent, autumn")
-    known = UserFactory(first_name="Rosa", last_name="Parks", email="rosa@example.org",
-                        roles=[Role.TRAINEE], organisation=organisation)
+    known = UserFactory(
+        first_name="Rosa",
+        last_name="Parks",
+        email="rosa@example.org",
+        roles=[Role.TRAINEE],
+        organisation=organisation,
+    )
     Enrolment.objects.create(cohort=earlier, trainee=known, status="completed")
     data = csv_bytes("First name;Last name;Email\nRosa;Parks;rosa@example.org\n")
     report = run(cohort, trainer, data)
@@ -341,8 +360,9 @@ def test_a_trainee_of_another_cohort_of_the_organisation_gets_a_place_here(
 
 def test_two_trainees_with_the_same_name_need_an_email_or_reference(cohort, organisation, trainer):
     for _ in range(2):
-        UserFactory(first_name="Ali", last_name="Khan", roles=[Role.TRAINEE],
-                    organisation=organisation)
+        UserFactory(
+            first_name="Ali", last_name="Khan", roles=[Role.TRAINEE], organisation=organisation
+        )
     report = run(cohort, trainer, csv_bytes("First name;Last name\nAli;Khan\n"), dry_run=True)
     assert "2 trainees of your organisation are called Ali Khan" in report.rows[0].errors[0]
 

@@ -25,11 +25,7 @@ GOOD = (
     "Zoë;Añez;zoe@example.org;0470 12 34 56\r\n"
     "Łukasz;Wójcik;;\r\n"
 ).encode()
-BAD = (
-    "Prénom;Nom;Courriel\n"
-    "Zoë;Añez;zoe@example.org\n"
-    "Ngọc;Nguyễn;ngoc-at-example\n"
-).encode()
+BAD = ("Prénom;Nom;Courriel\nZoë;Añez;zoe@example.org\nNgọc;Nguyễn;ngoc-at-example\n").encode()
 
 
 def url(name, cohort, *args):
@@ -37,9 +33,7 @@ def url(name, cohort, *args):
 
 
 def upload(client, cohort, data, name="trainees.csv"):
-    return client.post(
-        url("import_trainees", cohort), {"file": SimpleUploadedFile(name, data)}
-    )
+    return client.post(url("import_trainees", cohort), {"file": SimpleUploadedFile(name, data)})
 
 
 def token_of(client, cohort):
@@ -227,9 +221,9 @@ def test_anonymous_people_are_sent_to_log_in(as_user, anonymous, cohort):
 
 
 def test_an_unknown_cohort_is_not_found(as_user, trainer):
-    assert as_user(trainer).get(
-        reverse("training:import_trainees", args=[999999])
-    ).status_code == 404
+    assert (
+        as_user(trainer).get(reverse("training:import_trainees", args=[999999])).status_code == 404
+    )
 
 
 def csv_of(count):

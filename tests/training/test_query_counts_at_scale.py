@@ -38,9 +38,7 @@ LIMITS = {
 @pytest.fixture(scope="module")
 def data_sets(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        small = generate(
-            trainees=10, cohorts=1, sessions=2, held=1, organisations=1, label="small"
-        )
+        small = generate(trainees=10, cohorts=1, sessions=2, held=1, organisations=1, label="small")
         large = generate(
             trainees=10_000,
             cohorts=1_000,
@@ -75,9 +73,7 @@ def expected_text(page, data):
 
 
 def active_enrolments(data):
-    return list(
-        data.cohort.enrolments.exclude(status="withdrawn").select_related("trainee")
-    )
+    return list(data.cohort.enrolments.exclude(status="withdrawn").select_related("trainee"))
 
 
 def count_queries(client, data, page, django_assert_max_num_queries):

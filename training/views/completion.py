@@ -98,9 +98,7 @@ def matrix(request, cohort_id):
 
 
 def _plan_of(cohort, plan_id):
-    return get_object_or_404(
-        SessionPlanPage.objects.child_of(cohort.programme).live(), pk=plan_id
-    )
+    return get_object_or_404(SessionPlanPage.objects.child_of(cohort.programme).live(), pk=plan_id)
 
 
 def _matrix_url(cohort):

@@ -179,8 +179,10 @@ def import_trainees(request, cohort_id):
             if upload.size > imports.MAX_UPLOAD_BYTES:
                 # Refused before reading it into memory.
                 file_errors.append(
-                    _("This file is larger than 2 MB. Split it into smaller files and import "
-                      "each one.")
+                    _(
+                        "This file is larger than 2 MB. Split it into smaller files and import "
+                        "each one."
+                    )
                 )
             else:
                 data = upload.read()
@@ -213,8 +215,10 @@ def import_confirm(request, cohort_id):
         _forget_upload(request, cohort)
         messages.error(
             request,
-            _("This upload has expired or could not be found, so nothing was imported. "
-              "Please upload your file again."),
+            _(
+                "This upload has expired or could not be found, so nothing was imported. "
+                "Please upload your file again."
+            ),
         )
         return redirect("training:import_trainees", cohort_id=cohort.pk)
     data, filename = kept
@@ -224,12 +228,16 @@ def import_confirm(request, cohort_id):
         counts = report.counts
         messages.success(
             request,
-            _("Import done: %(new)s new trainees, %(update)s updated, %(unchanged)s already "
-              "up to date.") % counts,
+            _(
+                "Import done: %(new)s new trainees, %(update)s updated, %(unchanged)s already "
+                "up to date."
+            )
+            % counts,
         )
         return redirect("training:import_trainees", cohort_id=cohort.pk)
-    messages.error(request, _("Nothing was imported. Fix these rows in your file and upload "
-                              "it again."))
+    messages.error(
+        request, _("Nothing was imported. Fix these rows in your file and upload it again.")
+    )
     return render(
         request,
         "training/exchange/preview.html",
