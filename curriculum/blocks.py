@@ -110,6 +110,10 @@ class ActivityBlock(TimedBlockMixin, blocks.StructBlock):
     case_scenario = SnippetChooserBlock(
         "curriculum.CaseScenario", required=False, label=_("Case scenario")
     )
+    quiz = SnippetChooserBlock("assessments.Quiz", required=False, label=_("Quiz"))
+    h5p = SnippetChooserBlock(
+        "assessments.H5PActivity", required=False, label=_("Interactive activity (H5P)")
+    )
     procedure = blocks.RichTextBlock(features=PLAN_TEXT_FEATURES, label=_("What to do"))
     alternatives = blocks.RichTextBlock(
         features=PLAN_TEXT_FEATURES, required=False, label=_("Alternatives and tips")

@@ -39,6 +39,11 @@ def home(request):
 
         context.update(worksheet_context(request.user))
         context.update(trainee_home_context(request.user))
+        # Each kind of assessment adds what the trainee has to do next.
+        from assessments.views import evaluation, h5p, quizzes, self_assessment
+
+        for module in (self_assessment, quizzes, h5p, evaluation):
+            context.update(module.trainee_home_context(request.user))
     if role == Role.TRAINER:
         from training.views.cohorts import trainer_home_context
 

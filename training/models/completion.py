@@ -16,6 +16,11 @@ class CompletionRule(models.Model):
         SUBMITTED = "submitted", _("Handed in")
         ACCEPTED = "accepted", _("Accepted by the trainer")
 
+    class AssessmentRequirement(models.TextChoices):
+        NONE = "none", _("Not required")
+        TAKEN = "taken", _("Taken (any score)")
+        PASSED = "passed", _("Passed")
+
     programme = models.OneToOneField(
         "curriculum.ProgrammePage", on_delete=models.CASCADE, related_name="completion_rule"
     )
@@ -37,6 +42,15 @@ class CompletionRule(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("worksheets that are not required"),
+    )
+    assessments = models.CharField(
+        _("quizzes and interactive (H5P) activities"),
+        max_length=6,
+        choices=AssessmentRequirement.choices,
+        default=AssessmentRequirement.PASSED,
+    )
+    self_assessments = models.BooleanField(
+        _("self-assessments before and after each session are required"), default=False
     )
     catch_up_allowed = models.BooleanField(
         _("a missed session can be caught up"),

@@ -1,0 +1,4 @@
+"""Placeholder: admin views for evaluation."""
+
+snippet_viewsets = []
+viewsets = []
