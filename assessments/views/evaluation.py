@@ -1,6 +1,17 @@
-"""Placeholder: replaced by the evaluation pages."""
+"""Placeholder: replaced by the evaluation pages. The URL name is fixed so
+other modules can link to it before the page exists."""
 
-urlpatterns = []
+from django.http import Http404
+from django.urls import path
+
+
+def _not_built_yet(request, **kwargs):
+    raise Http404
+
+
+urlpatterns = [
+    path("evaluation/<int:invitation_id>/", _not_built_yet, name="evaluation_fill"),
+]
 
 
 def trainee_home_context(user):

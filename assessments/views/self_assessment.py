@@ -1,6 +1,21 @@
-"""Placeholder: replaced by the self_assessment pages."""
+"""Placeholder: replaced by the self assessment pages. The URL name is fixed so
+other modules can link to it before the page exists."""
 
-urlpatterns = []
+from django.http import Http404
+from django.urls import path
+
+
+def _not_built_yet(request, **kwargs):
+    raise Http404
+
+
+urlpatterns = [
+    path(
+        "self-assessment/<int:enrolment_id>/<int:session_plan_id>/",
+        _not_built_yet,
+        name="self_assessment",
+    ),
+]
 
 
 def trainee_home_context(user):

@@ -1,0 +1,4 @@
+"""Placeholder: admin views for self-assessment."""
+
+snippet_viewsets = []
+viewsets = []
