@@ -6,10 +6,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # Debian packages the tests use: chromium for browser tests, DejaVu fonts embedded in PDFs,
-# poppler-utils to look at generated PDFs by hand.
-TEST_DEBS := chromium fonts-dejavu-core poppler-utils
+# poppler-utils to look at generated PDFs by hand, nodejs and npm to install the H5P player.
+TEST_DEBS := chromium fonts-dejavu-core poppler-utils nodejs npm
 
-.PHONY: demo test install install-test system-packages lint migrate clean
+.PHONY: demo test install install-test system-packages lint migrate clean h5p-player
+
+# The H5P player (h5p-standalone) comes from the npm registry, pinned by
+# assessments/player/package-lock.json; its dist/ is copied into a git-ignored static folder.
+# --ignore-scripts: the package's only install script is a yarn-only guard, nothing to build.
+H5P_PLAYER := assessments/static/assessments/h5p-standalone
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +28,18 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed
+$(H5P_PLAYER)/.installed: assessments/player/package.json assessments/player/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Debian packages nodejs npm"; exit 1; }
+	cd assessments/player && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(H5P_PLAYER)
+	cp -r assessments/player/node_modules/h5p-standalone/dist $(H5P_PLAYER)
+	touch $@
 
-install-test: $(VENV)/.installed-test system-packages
+h5p-player: $(H5P_PLAYER)/.installed
+
+install: $(VENV)/.installed h5p-player
+
+install-test: $(VENV)/.installed-test system-packages h5p-player
 
 system-packages:
 	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -52,4 +66,4 @@ test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache assessments/player/node_modules $(H5P_PLAYER)

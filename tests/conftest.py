@@ -12,6 +12,13 @@ from lms.roles import Role
 from tests.factories import OrganisationFactory, UserFactory, make_cohort
 
 
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploads and generated files (H5P packages unpacked by the demo, paper scans) go to a
+    folder of the test run, never into the working copy's ``media/``."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(name="Kent Peer Network", slug="kent")

@@ -640,7 +640,11 @@ def what_is_left(progress):
                 detail=", ".join(session_name(s.plan) for s in unscheduled),
             )
         )
-    items += [LeftItem(text, "requirement") for text in progress.assessments_left]
+    # Assessment providers may hand back sentences carrying a ``url`` to the thing to do.
+    items += [
+        LeftItem(text, "requirement", url=getattr(text, "url", ""))
+        for text in progress.assessments_left
+    ]
     if not progress.attendance_ok and progress.sessions_planned:
         items.append(_attendance_item(progress))
     return items

@@ -116,6 +116,13 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 
+# H5P packages (assessments/h5p_package.py): refused above these limits.
+H5P_MAX_UPLOAD_BYTES = int(env_str("H5P_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+H5P_MAX_UNPACKED_BYTES = int(env_str("H5P_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
+H5P_MAX_FILES = int(env_str("H5P_MAX_FILES", "2000"))
+# How many times bigger than its compressed size a file (or the whole package) may expand.
+H5P_MAX_COMPRESSION_RATIO = int(env_str("H5P_MAX_COMPRESSION_RATIO", "100"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -107,8 +107,11 @@ def test_a_save_request_that_hangs_is_sent_again_and_ends_saved(marie):  # noqa:
             route.continue_()
 
     page.route("**/save/", hang_the_first_save)
-    box(page, "Who has been a role model for you?").fill("My aunt Rosa.")
-    page.get_by_text("Saving…").wait_for()
+    # Wait for the request itself rather than a fixed time: on a busy machine the pause
+    # before saving can stretch.
+    with page.expect_request("**/save/", timeout=30_000):
+        box(page, "Who has been a role model for you?").fill("My aunt Rosa.")
+    page.get_by_text("Saving…").wait_for(timeout=30_000)
     assert len(stalled) == 1
 
     page.clock.fast_forward("00:21")

@@ -100,7 +100,8 @@ def test_a_person_with_several_roles_lands_on_the_broadest(db):
         ("trainer", False),
         ("co_trainer", False),
         ("trainee", False),
-        ("evaluation_lead", False),
+        # Evaluation leads build questionnaires in the admin.
+        ("evaluation_lead", True),
         ("anonymous", False),
     ],
 )

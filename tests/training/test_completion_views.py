@@ -407,12 +407,14 @@ def test_an_editor_creates_a_rule_in_the_admin_and_progress_is_recomputed(
                 "left_early_counts": "on",
                 "worksheets": "submitted",
                 "optional_worksheets": [role_model.pk],
+                "assessments": "taken",
                 "catch_up_allowed": "on",
             },
         )
 
     assert page.status_code == 302, page.content.decode()[:2000]
     rule = CompletionRule.objects.get(programme=cohort.programme)
+    assert (rule.assessments, rule.self_assessments) == ("taken", False)
     assert list(rule.optional_worksheets.all()) == [role_model]
     stored = ProgrammeProgress.objects.get(enrolment=enrolment)
     assert (stored.sessions_attended, stored.sessions_planned) == (3, 5)

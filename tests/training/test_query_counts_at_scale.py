@@ -29,8 +29,10 @@ PAGES = {
 LIMITS = {
     "register": 12,
     "cohort matrix": 18,
-    "trainee home": 23,
-    "cohort hub": 11,
+    "trainee home": 28,
+    # +4: the H5P partial (session plans, activities, finished counts, trainees; 1 when the
+    # programme has no H5P activity).
+    "cohort hub": 18,
     "manager report": 18,
 }
 

@@ -24,6 +24,8 @@ class CompletionRuleViewSet(ModelViewSet):
         "left_early_counts",
         "worksheets",
         "optional_worksheets",
+        "assessments",
+        "self_assessments",
         "catch_up_allowed",
     ]
     list_display = ["programme", "min_attendance_percent", "worksheets", "catch_up_allowed"]

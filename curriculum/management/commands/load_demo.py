@@ -5,11 +5,12 @@ updated in place, pages get a new published revision, and the demo passwords and
 groups are reset so the logins in the README always work.
 """
 
+import io
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             self.load()
+            self.load_assessments()
         if options["verbosity"] == 0:
             return
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
@@ -91,6 +93,7 @@ class Command(BaseCommand):
         for username, label in DEMO_USERS:
             self.stdout.write(f"    {username:<12} {label}")
         self.stdout.write(self.delivery.summary())
+        self.stdout.write(self.assessments_summary.getvalue(), ending="")
 
     def load(self):
         self.values = self.load_values()
@@ -108,6 +111,20 @@ class Command(BaseCommand):
         self.delivery = load_delivery_demo(
             programme=self.programme, organisation=self.organisation, cohort=self.cohort
         )
+
+    def load_assessments(self):
+        """Self-assessment, quiz and H5P activity for session 2, and the evaluation
+        questionnaires with answers. Each part finds the demo programme and cohort itself and
+        prints its own summary; they run after the session plans are published because the
+        quiz and the H5P activity are placed in session 2 with a new revision."""
+        from assessments import demo_evaluation, demo_h5p, demo_quizzes, demo_self_assessment
+
+        # Kept until the end so the summary reads in the same order as the rest.
+        self.assessments_summary = io.StringIO()
+        out = OutputWrapper(self.assessments_summary)
+        out.write("Assessments:")
+        for part in (demo_self_assessment, demo_quizzes, demo_h5p, demo_evaluation):
+            part.load(stdout=out)
 
     # --- snippets ---------------------------------------------------------------------------
 
