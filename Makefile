@@ -5,11 +5,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# Debian packages the tests use: chromium for browser tests, DejaVu fonts embedded in PDFs,
-# poppler-utils to look at generated PDFs by hand, nodejs and npm to install the H5P player.
-TEST_DEBS := chromium fonts-dejavu-core poppler-utils nodejs npm
+# Debian packages the site needs: nodejs and npm to install the H5P player, DejaVu fonts
+# embedded in PDFs. The tests add chromium for browser tests and poppler-utils to look at
+# generated PDFs by hand.
+SITE_DEBS := nodejs npm fonts-dejavu-core
+TEST_DEBS := $(SITE_DEBS) chromium poppler-utils
 
-.PHONY: demo test install install-test system-packages lint migrate clean h5p-player
+.PHONY: demo test install install-test site-packages system-packages lint migrate clean h5p-player
 
 # The H5P player (h5p-standalone) comes from the npm registry, pinned by
 # assessments/player/package-lock.json; its dist/ is copied into a git-ignored static folder.
@@ -37,12 +39,19 @@ $(H5P_PLAYER)/.installed: assessments/player/package.json assessments/player/pac
 
 h5p-player: $(H5P_PLAYER)/.installed
 
-install: $(VENV)/.installed h5p-player
+install: $(VENV)/.installed site-packages h5p-player
 
 install-test: $(VENV)/.installed-test system-packages h5p-player
 
-system-packages:
-	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs only what is missing, so a machine that has everything needs no root. npm is
+# looked for as a command: NodeSource's nodejs package carries its own npm and conflicts
+# with Debian's npm package.
+site-packages: DEBS = $(SITE_DEBS)
+system-packages: DEBS = $(TEST_DEBS)
+site-packages system-packages:
+	@missing=""; for p in $(DEBS); do \
+		case $$p in nodejs|npm) command -v npm >/dev/null 2>&1 && continue;; esac; \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
