@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from curriculum.selectors import activity_references, programme_uses
 from training.models import Enrolment, ScheduledSession
 from training.signals import progress_inputs_changed
 
@@ -63,26 +64,13 @@ Status = QuizAttempt.Status
 
 
 def _activity_quiz_ids(session):
-    for item in session.activities.raw_data:
-        value = item.get("value") or {}
-        if item.get("type") == "activity" and value.get("quiz"):
-            yield int(value["quiz"])
+    return activity_references(session, "quiz")
 
 
 def programme_quizzes(programme):
     """The quizzes a programme's published sessions use, as ``(session, quiz)`` in teaching
     order, each quiz once (with the first session that places it). Two queries."""
-    from curriculum.models import SessionPlanPage
-
-    sessions = list(SessionPlanPage.objects.child_of(programme).live().order_by("number", "path"))
-    wanted = [(session, pk) for session in sessions for pk in _activity_quiz_ids(session)]
-    found = Quiz.objects.in_bulk({pk for _session, pk in wanted})
-    seen, result = set(), []
-    for session, pk in wanted:
-        if pk in found and pk not in seen:
-            seen.add(pk)
-            result.append((session, found[pk]))
-    return result
+    return programme_uses(programme, "quiz", Quiz)
 
 
 def session_of_quiz(programme, quiz):

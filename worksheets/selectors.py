@@ -1,6 +1,6 @@
 """Reads about worksheets that several views share, each in a fixed number of queries."""
 
-from curriculum.models import SessionPlanPage
+from curriculum.selectors import programme_uses
 from training.models import CohortTrainer, Enrolment
 
 from .models import Worksheet, WorksheetResponse
@@ -9,20 +9,7 @@ from .models import Worksheet, WorksheetResponse
 def programme_worksheets(programme):
     """The worksheets a programme's published sessions use, as ``(session, worksheet)`` in
     teaching order, each worksheet once. Two queries however long the programme is."""
-    sessions = list(SessionPlanPage.objects.child_of(programme).live().order_by("number", "path"))
-    wanted = []
-    for session in sessions:
-        for item in session.activities.raw_data:
-            worksheet_id = (item.get("value") or {}).get("worksheet")
-            if item.get("type") == "activity" and worksheet_id:
-                wanted.append((session, int(worksheet_id)))
-    found = Worksheet.objects.in_bulk({pk for _session, pk in wanted})
-    seen, result = set(), []
-    for session, pk in wanted:
-        if pk in found and pk not in seen:
-            seen.add(pk)
-            result.append((session, found[pk]))
-    return result
+    return programme_uses(programme, "worksheet", Worksheet)
 
 
 def worksheet_in_programme(programme, worksheet):

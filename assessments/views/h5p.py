@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pyh5p._util import is_safe_relative_path
 
 from curriculum.models import SessionPlanPage
+from curriculum.selectors import activity_references
 from lms.roles import can_read_facilitator_material
 from training.access import cohort_for_staff
 from training.models import Enrolment
@@ -50,13 +51,7 @@ def _session_plans(programmes):
 
 
 def _activity_ids(session):
-    for item in session.activities.raw_data:
-        value = item.get("value") or {}
-        if item.get("type") == "activity" and value.get("h5p"):
-            try:
-                yield int(value["h5p"])
-            except (TypeError, ValueError):
-                continue
+    return activity_references(session, "h5p")
 
 
 def programmes_h5p(programmes):
