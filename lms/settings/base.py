@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "worksheets",
     "assessments",
     "training",
+    "certificates",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
