@@ -125,6 +125,11 @@ class Command(BaseCommand):
         out.write("Assessments:")
         for part in (demo_self_assessment, demo_quizzes, demo_h5p, demo_evaluation):
             part.load(stdout=out)
+        # Credits the programme counts for, shown on its page (certificates come next).
+        from certificates import demo as demo_credits
+
+        out.write("Credits:")
+        demo_credits.load(stdout=out)
 
     # --- snippets ---------------------------------------------------------------------------
 
