@@ -183,3 +183,23 @@ def test_an_answer_the_server_refuses_is_shown_for_copying_and_the_others_still_
     page.get_by_role("button", name="I have copied it: remove it from this device").click()
     assert page.locator("#ws-refused").count() == 0
     assert kept_on_device(page) == []
+
+
+def test_typing_before_the_autosave_script_has_loaded_is_still_saved(marie):  # noqa: F811
+    """On a slow phone the page shows its boxes before the script arrives. What the trainee
+    types in that moment differs from what the server sent, so it must be saved too."""
+    page = marie
+    held = []
+
+    def hold_the_script(route):
+        held.append(route)
+
+    page.route("**/autosave.js", hold_the_script)
+    page.get_by_role("link", name=TITLE).click()
+    page.get_by_role("heading", name=TITLE, level=1).wait_for()
+    box(page, "Who has been a role model for you?").fill("My neighbour Ana.")
+    assert len(held) == 1  # the script has not run yet
+    held[0].continue_()
+
+    page.get_by_text(SAVED).wait_for(timeout=30_000)
+    wait_for_answer(page, TITLE, "My neighbour Ana.")

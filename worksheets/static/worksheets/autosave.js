@@ -739,8 +739,21 @@
 
   // --- on load: put back what this browser still holds ----------------------------------------
 
+  // What the server sent is the boxes' default value, not their current one: on a slow phone
+  // a trainee can type before this script runs, and that typing must still be saved.
+  function serverValue(key) {
+    var field = fieldNamed(key);
+    if (!field) return null;
+    if (field.tagName === "TEXTAREA") return field.defaultValue || "";
+    var options = field.length === undefined ? [field] : Array.prototype.slice.call(field);
+    for (var i = 0; i < options.length; i++) {
+      if (options[i].type === "radio" && options[i].defaultChecked) return options[i].value;
+    }
+    return "";
+  }
+
   Array.prototype.forEach.call(form.elements, function (element) {
-    if (isAnswer(element) && !(element.name in known)) known[element.name] = getValue(element.name);
+    if (isAnswer(element) && !(element.name in known)) known[element.name] = serverValue(element.name);
   });
 
   var stored = readLocal();
@@ -763,6 +776,14 @@
     }
     restored = true;
   });
+  // Typed before this script ran: not yet on the server, so it waits like any other typing.
+  var typedEarly = false;
+  Object.keys(known).forEach(function (key) {
+    var current = getValue(key);
+    if (key in pending || current === null || current === known[key]) return;
+    typed(key, current);
+    typedEarly = true;
+  });
   // Takes over the entries put back here; drops those the server already has.
   var alreadySaved = {};
   Object.keys(stored).forEach(function (key) {
@@ -776,5 +797,8 @@
   if (restored) {
     setStatus(T.restored, { kind: "warn" });
     send();
+  } else if (typedEarly) {
+    rememberLocal();
+    schedule();
   }
 })();
