@@ -9,7 +9,7 @@ PORT ?= 8000
 # embedded in PDFs. The tests add chromium for browser tests and poppler-utils to look at
 # generated PDFs by hand.
 SITE_DEBS := nodejs npm fonts-dejavu-core
-TEST_DEBS := $(SITE_DEBS) chromium poppler-utils
+TEST_DEBS := $(SITE_DEBS) chromium poppler-utils zbar-tools
 
 .PHONY: demo test install install-test site-packages system-packages lint migrate clean h5p-player
 
@@ -64,6 +64,9 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 	@echo "Open http://localhost:$(PORT)/ and log in with a demo account from README.md"
+	@# The certificate worker runs beside the site (bulk issuing) and stops with it.
+	$(BIN)/python manage.py db_worker --backend certificates --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
 lint: $(VENV)/.installed-test

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     TRAINEE = "Trainees", _("Trainee")
     PROGRAMME_MANAGER = "Programme managers", _("Programme manager")
     EVALUATION_LEAD = "Evaluation leads", _("Evaluation lead")
+    CERTIFYING_OFFICER = "Certifying officers", _("Certifying officer")
 
 
 # Roles allowed to read facilitator material (procedures, tips, guide PDFs).
@@ -26,6 +27,7 @@ STAFF_ROLES = frozenset(
 # When a person holds several roles, their home page is made for the first one here.
 HOME_PRIORITY = (
     Role.PROGRAMME_MANAGER,
+    Role.CERTIFYING_OFFICER,
     Role.CURRICULUM_EDITOR,
     Role.TRAINER,
     Role.EVALUATION_LEAD,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("worksheets.urls")),
     path("", include("training.urls")),
     path("", include("assessments.urls")),
+    path("", include("certificates.urls")),
     # Wagtail's own document URL would serve files to anyone; this one checks the login.
     re_path(r"^documents/(\d+)/(.*)$", views.serve_document, name="wagtaildocs_serve"),
 ]

@@ -15,6 +15,7 @@ HOME_TEMPLATES = {
     Role.CURRICULUM_EDITOR: "lms/home/editor.html",
     Role.PROGRAMME_MANAGER: "lms/home/manager.html",
     Role.EVALUATION_LEAD: "lms/home/evaluation_lead.html",
+    Role.CERTIFYING_OFFICER: "lms/home/certifying_officer.html",
 }
 
 
@@ -39,6 +40,9 @@ def home(request):
 
         context.update(worksheet_context(request.user))
         context.update(trainee_home_context(request.user))
+        from certificates.views.holder import trainee_home_context as certificate_context
+
+        context.update(certificate_context(request.user))
         # Each kind of assessment adds what the trainee has to do next.
         from assessments.views import evaluation, h5p, quizzes, self_assessment
 
@@ -52,6 +56,10 @@ def home(request):
         from training.views.reports import manager_home_context
 
         context.update(manager_home_context(request.user))
+    if role == Role.CERTIFYING_OFFICER:
+        from certificates.views.officer import officer_home_context
+
+        context.update(officer_home_context(request.user))
     return render(request, HOME_TEMPLATES[role], context)
 
 

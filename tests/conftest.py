@@ -17,6 +17,17 @@ def media_in_a_temporary_folder(settings, tmp_path_factory):
     """Uploads and generated files (H5P packages unpacked by the demo, paper scans) go to a
     folder of the test run, never into the working copy's ``media/``."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+    settings.OPEN_BADGES_KEY_FILE = str(settings.PRIVATE_MEDIA_ROOT / "badge-signing-key.pem")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache holds rate-limit counts (certificate verification): each test starts at
+    zero, whatever the tests before it looked up."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture
@@ -72,6 +83,13 @@ def manager(db, organisation):
 def evaluation_lead(db, organisation):
     return UserFactory(
         username="evaluation_lead", roles=[Role.EVALUATION_LEAD], organisation=organisation
+    )
+
+
+@pytest.fixture
+def certifying_officer(db, organisation):
+    return UserFactory(
+        username="certifying_officer", roles=[Role.CERTIFYING_OFFICER], organisation=organisation
     )
 
 

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "import_export",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -116,6 +118,9 @@ STATIC_URL = "/static/"
 
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
+# Files that are personal data (issued certificates) live outside MEDIA_ROOT and are only
+# ever served by views that check who is asking.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 
 # H5P packages (assessments/h5p_package.py): refused above these limits.
 H5P_MAX_UPLOAD_BYTES = int(env_str("H5P_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
@@ -141,7 +146,21 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 # Work that should not hold up a request (bulk certificates, report exports) runs through
 # django-tasks. Environments choose the backend; the default runs tasks at once.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Wagtail's own small tasks run at once; issuing a cohort's certificates runs in the
+# database-backed worker (`manage.py db_worker --backend certificates`) so the page can
+# show progress. `make demo` starts that worker beside the site.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "certificates": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+
+# Certificates: the public address printed in QR codes and badges, how often one visitor
+# may look up certificates, and the key that signs Open Badges (see certificates/badges.py).
+CERTIFICATES_BASE_URL = env_str("CERTIFICATES_BASE_URL", "http://localhost:8000")
+CERTIFICATES_VERIFY_RATE = env_str("CERTIFICATES_VERIFY_RATE", "30/m")
+OPEN_BADGES_KEY_FILE = env_str(
+    "OPEN_BADGES_KEY_FILE", str(BASE_DIR / "private" / "badge-signing-key.pem")
+)
 
 # django-import-export: spreadsheet cells that start with =, +, - or @ are exported as text,
 # so a name typed as a formula cannot run when a partner opens the export in Excel.

@@ -35,6 +35,20 @@ X_FRAME_OPTIONS = "DENY"
 # Trainee reflections are personal data: sessions end when the browser closes on shared PCs.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
+# A cache shared by every worker process, so the verification rate limit counts them all.
+# Run `manage.py createcachetable` once after migrating.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "lms_cache",
+    }
+}
+OPEN_BADGES_KEY_FILE = env_str("OPEN_BADGES_KEY_FILE", required=True)
+# Behind a reverse proxy every visitor has the proxy's address: name the header the proxy
+# sets itself (such as HTTP_X_REAL_IP) so the verification rate limit counts per visitor.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
+CERTIFICATES_BASE_URL = env_str("CERTIFICATES_BASE_URL", required=True)
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")

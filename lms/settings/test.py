@@ -11,7 +11,14 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "certificates": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+# Each test process has its own in-memory cache; the rate limit needs nothing shared here.
+# Open Badges: the signing key is made on first use here (production never does).
+OPEN_BADGES_CREATE_KEY = True
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Tests serve static files through whitenoise from the app folders, as in production but
 # without running collectstatic first.

@@ -202,6 +202,20 @@ def test_roles_have_the_permissions_the_migration_gives():
         "add_creditframework",
         "change_creditframework",
         "view_creditframework",
+        "view_certificate",
+        "add_certificatetemplate",
+        "change_certificatetemplate",
+        "view_certificatetemplate",
+    }
+    assert codes(Group.objects.get(name=Role.CERTIFYING_OFFICER.value)) == {
+        "issue_certificate",
+        "view_certificate",
+        "view_certificateevent",
+        "add_certificatetemplate",
+        "change_certificatetemplate",
+        "view_certificatetemplate",
+        "view_creditframework",
+        "view_creditmapping",
     }
     assert not codes(Group.objects.get(name=Role.TRAINER.value))
 

@@ -12,7 +12,14 @@ STRONG_KEY = "k3J9x!vQ2mZ8rT5wY1pL7nB4cF6hD0sG-aE9uI3oP2yR8tW5qX1zV7bN4mK6jH0"
 
 
 def run_manage(*args, env_overrides):
-    ignored = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    ignored = {
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "OPEN_BADGES_KEY_FILE",
+        "CERTIFICATES_BASE_URL",
+    }
     env = {k: v for k, v in os.environ.items() if k not in ignored}
     env.update(env_overrides)
     return subprocess.run(
@@ -36,6 +43,8 @@ def test_the_deploy_check_passes_with_production_settings():
             "SECRET_KEY": STRONG_KEY,
             "ALLOWED_HOSTS": "training.example.org",
             "DATABASE_URL": "sqlite:////tmp/lms-deploy-check.sqlite3",
+            "OPEN_BADGES_KEY_FILE": "/etc/lms/badge-signing-key.pem",
+            "CERTIFICATES_BASE_URL": "https://training.example.org",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -49,6 +58,19 @@ def test_the_deploy_check_passes_with_production_settings():
         ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "x.org"}, "at least 50 random characters"),
         ({"SECRET_KEY": STRONG_KEY}, "Set ALLOWED_HOSTS"),
         ({"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "x.org"}, "Set the DATABASE_URL"),
+        (
+            {"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "x.org", "DATABASE_URL": "sqlite:///x"},
+            "Set the OPEN_BADGES_KEY_FILE",
+        ),
+        (
+            {
+                "SECRET_KEY": STRONG_KEY,
+                "ALLOWED_HOSTS": "x.org",
+                "DATABASE_URL": "sqlite:///x",
+                "OPEN_BADGES_KEY_FILE": "/k.pem",
+            },
+            "Set the CERTIFICATES_BASE_URL",
+        ),
     ],
 )
 def test_production_refuses_to_start_without_its_secrets(overrides, message):

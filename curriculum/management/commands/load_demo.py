@@ -125,11 +125,14 @@ class Command(BaseCommand):
         out.write("Assessments:")
         for part in (demo_self_assessment, demo_quizzes, demo_h5p, demo_evaluation):
             part.load(stdout=out)
-        # Credits the programme counts for, shown on its page (certificates come next).
+        # Credits the programme counts for, shown on its page and on certificates.
         from certificates import demo as demo_credits
+        from certificates import demo_issue
 
         out.write("Credits:")
         demo_credits.load(stdout=out)
+        out.write("Certificates:")
+        demo_issue.load(stdout=out)
 
     # --- snippets ---------------------------------------------------------------------------
 
