@@ -6,12 +6,13 @@ see them without edit buttons. The statement is checked on save (``CertificateTe
 so a template with a missing {name} or an unknown placeholder never reaches a certificate.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import DeleteView, EditView, SnippetViewSet
 
 from training.models import Organisation
 
@@ -34,6 +35,28 @@ class TemplatePermissionPolicy(ModelPermissionPolicy):
         return super().user_has_permission_for_instance(user, action, instance)
 
 
+class InstanceCheckedMixin:
+    """Wagtail checks the model permission ("may change templates"); this also checks the
+    template itself, so an officer cannot open another organisation's by its URL."""
+
+    action = "change"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_permission_for_instance(
+            request.user, self.action, self.object
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TemplateEditView(InstanceCheckedMixin, EditView):
+    action = "change"
+
+
+class TemplateDeleteView(InstanceCheckedMixin, DeleteView):
+    action = "delete"
+
+
 class TemplateForm(WagtailAdminModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
@@ -51,6 +74,8 @@ class TemplateViewSet(SnippetViewSet):
     menu_order = 265
     add_to_admin_menu = True
     copy_view_enabled = False
+    edit_view_class = TemplateEditView
+    delete_view_class = TemplateDeleteView
     list_display = ["__str__", "title", "valid_for_months", "updated_at"]
     list_filter = ["language"]
     edit_handler = ObjectList(

@@ -26,7 +26,7 @@ pytestmark = [
 def qr_codes_in(pdf_path, folder):
     """The QR codes on the PDF's first page, read the way a phone would: from pixels."""
     subprocess.run(
-        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf_path), str(folder / "page")],
+        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf_path), folder / "page"],
         check=True,
     )
     (image,) = folder.glob("page*.png")
