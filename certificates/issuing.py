@@ -169,19 +169,64 @@ def _how(session):
     return "missed"
 
 
-def build_snapshot(progress, template, *, holder_name, officer, issued_on, expires_on):
+class IssueContext:
+    """What every certificate of one programme shares (outcomes, credits, the template),
+    read once per run instead of once per certificate. One context serves one request or
+    one bulk run: it must not outlive it, or later edits would be missed."""
+
+    def __init__(self):
+        self._memo = {}
+
+    def _get(self, key, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def session_outcomes(self, plan_ids):
+        def compute():
+            found = {}
+            for plan_id, text in (
+                SessionLearningOutcome.objects.filter(page__in=plan_ids)
+                .order_by("sort_order")
+                .values_list("page_id", "text")
+            ):
+                found.setdefault(plan_id, []).append(text)
+            return found
+
+        return self._get(("session_outcomes", tuple(plan_ids)), compute)
+
+    def programme_outcomes(self, programme):
+        return self._get(
+            ("programme_outcomes", programme.pk),
+            lambda: list(
+                ProgrammeLearningOutcome.objects.filter(page=programme)
+                .order_by("sort_order")
+                .values_list("text", flat=True)
+            ),
+        )
+
+    def credits(self, programme, on):
+        return self._get(
+            ("credits", programme.pk, on),
+            lambda: _credits(programme_credit_summary(programme, on)),
+        )
+
+    def template(self, organisation, language):
+        return self._get(
+            ("template", organisation.pk, language), lambda: template_for(organisation, language)
+        )
+
+
+def build_snapshot(
+    progress, template, *, holder_name, officer, issued_on, expires_on, shared=None
+):
     """Everything the certificate states, as plain JSON values, frozen at issue."""
+    shared = shared or IssueContext()
     enrolment = progress.enrolment
     cohort = enrolment.cohort
     programme = cohort.programme
     organisation = cohort.organisation
-    session_outcomes = {}
-    for plan_id, text in (
-        SessionLearningOutcome.objects.filter(page__in=[s.plan.pk for s in progress.sessions])
-        .order_by("sort_order")
-        .values_list("page_id", "text")
-    ):
-        session_outcomes.setdefault(plan_id, []).append(text)
+    session_outcomes = shared.session_outcomes([s.plan.pk for s in progress.sessions])
     sessions = [
         {
             "number": s.plan.number,
@@ -195,11 +240,7 @@ def build_snapshot(progress, template, *, holder_name, officer, issued_on, expir
     ]
     planned_minutes = sum(s["minutes"] for s in sessions)
     attended_minutes = sum(s["minutes"] for s in sessions if s["how"] != "missed")
-    outcomes = list(
-        ProgrammeLearningOutcome.objects.filter(page=programme)
-        .order_by("sort_order")
-        .values_list("text", flat=True)
-    )
+    outcomes = shared.programme_outcomes(programme)
     completed = enrolment.completed_at or timezone.now()
     hours = Decimal(planned_minutes) / 60
     fields = {
@@ -242,7 +283,7 @@ def build_snapshot(progress, template, *, holder_name, officer, issued_on, expir
             "worksheets": progress.rule.worksheets,
             "assessments": progress.rule.assessments,
         },
-        "credits": _credits(programme_credit_summary(programme, issued_on)),
+        "credits": shared.credits(programme, issued_on),
         "issuer": {"organisation": organisation.name, "officer": person_name(officer)},
         "template": {
             "language": template.language,
@@ -282,13 +323,14 @@ def _check_officer(officer, cohort):
         })
 
 
-def _create(progress, officer, *, holder_name, kind, reason="", detail=None):
+def _create(progress, officer, *, holder_name, kind, reason="", detail=None, shared=None):
     """Render, store and log one certificate: all of it, or none."""
     from .pdf import render_certificate
 
+    shared = shared or IssueContext()
     enrolment = progress.enrolment
     cohort = enrolment.cohort
-    template = template_for(cohort.organisation, cohort.language)
+    template = shared.template(cohort.organisation, cohort.language)
     now = timezone.now()
     issued_on = timezone.localdate(now)
     expires_on = _expiry(template, issued_on)
@@ -312,6 +354,7 @@ def _create(progress, officer, *, holder_name, kind, reason="", detail=None):
         officer=officer,
         issued_on=issued_on,
         expires_on=expires_on,
+        shared=shared,
     )
     certificate.pdf = render_certificate(certificate)
     certificate.pdf_sha256 = hashlib.sha256(certificate.pdf).hexdigest()
@@ -333,12 +376,16 @@ def _create(progress, officer, *, holder_name, kind, reason="", detail=None):
     return certificate
 
 
-def issue(enrolment, officer, *, holder_name=None):
+def issue(enrolment, officer, *, holder_name=None, state=None, shared=None):
     """Issue the enrolment's certificate, signed off by ``officer``. Refuses with a clear
-    message when the officer may not, the trainee is not eligible, or already has one."""
+    message when the officer may not, the trainee is not eligible, or already has one.
+
+    A bulk run passes the ``state`` it computed for many enrolments at once and a ``shared``
+    context, so each certificate does not recompute what the whole cohort has in common."""
     cohort = enrolment.cohort
     _check_officer(officer, cohort)
-    (state,) = eligibility([enrolment])
+    if state is None:
+        (state,) = eligibility([enrolment])
     if state.certificate is not None:
         raise NotEligible(_("%(name)s already has a valid certificate for this programme.") % {
             "name": person_name(enrolment.trainee)
@@ -349,7 +396,7 @@ def issue(enrolment, officer, *, holder_name=None):
             % {"name": person_name(enrolment.trainee), "reason": state.reason}
         )
     name = (holder_name or person_name(enrolment.trainee)).strip()
-    return _create(state.progress, officer, holder_name=name, kind=Kind.ISSUED)
+    return _create(state.progress, officer, holder_name=name, kind=Kind.ISSUED, shared=shared)
 
 
 def _require_reason(reason, what):

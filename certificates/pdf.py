@@ -191,8 +191,10 @@ def _name_block(name):
 def _logo(name):
     """The logo at ``name`` in default storage, scaled down; None when it cannot be read.
 
-    Read once per process and name: Wagtail stores each uploaded original under a name of
-    its own, and a missing or broken file must not stop a certificate from being issued.
+    Read once per process and name, as bulk issue renders hundreds of certificates with
+    one logo. Wagtail saves a new or replaced original under a name not in use at the time,
+    so a name stands for one file. A missing or broken file must not stop a certificate
+    from being issued: the logo is left out.
     """
     if not name:
         return None

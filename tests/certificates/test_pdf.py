@@ -96,8 +96,7 @@ def test_it_states_name_programme_hours_credits_and_how_to_check_it(certificate,
     assert "2 ECTS credits" in text
     assert "Indicative: worked out from the workload (60 hours)." in text
     assert (
-        "Recognised by Kent Adult Learning Awards, agreement KALA-2026-014 of 1 March 2026."
-        in text
+        "Recognised by Kent Adult Learning Awards, agreement KALA-2026-014 of 1 March 2026." in text
     )
     assert code in text
     assert f"Check at {issuing.verify_url(code)}" in text
@@ -133,9 +132,7 @@ def test_the_templates_wording_signatories_and_footer_are_printed(
     first = pages_of(certificate.pdf)[0]
     assert "Certificate of peer support training" in first
     assert "completed Becoming a peer support agent (5 hours) with Kent Peer Network." in first
-    assert "Amira Haddad Programme lead" in first or (
-        "Amira Haddad" in first and "Programme lead" in first
-    )
+    assert "Amira Haddad" in first and "Programme lead" in first
     assert "Jonas Peeters" in first and "Director" in first
     assert "Kent Peer Network, 12 Castle Street, Canterbury" in first
 
