@@ -82,7 +82,7 @@ def test_a_trainee_rates_before_and_after_and_sees_the_change(live_server, page)
     from assessments.models import SelfAssessment
 
     sa = SelfAssessment.objects.get()
-    cohort_id = sa.ratings.select_related("enrolment").values_list(
+    cohort_id = sa.ratings.filter(enrolment__cohort__name="Kent, spring 2027").values_list(
         "enrolment__cohort_id", flat=True
     )[0]
     page.goto(f"{live_server.url}/self-assessment/group/{cohort_id}/{sa.session_plan_id}/")

@@ -29,7 +29,8 @@ PAGES = {
 LIMITS = {
     "register": 12,
     "cohort matrix": 18,
-    "trainee home": 28,
+    # +1: the trainee's certificates (one query, whatever their number).
+    "trainee home": 29,
     # +4: the H5P partial (session plans, activities, finished counts, trainees; 1 when the
     # programme has no H5P activity).
     "cohort hub": 18,
