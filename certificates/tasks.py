@@ -42,12 +42,15 @@ def _enqueue(run):
     IssueRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
 
 
+CHUNK = 100
+
+
 def _problem(run, enrolment, message):
     name = issuing.person_name(enrolment.trainee) if enrolment else "?"
-    IssueRun.objects.filter(pk=run.pk).update(skipped=F("skipped") + 1)
-    run.problems.append({"enrolment": enrolment.pk if enrolment else None, "name": name,
-                         "message": str(message)})
-    IssueRun.objects.filter(pk=run.pk).update(problems=run.problems)
+    run.problems.append(
+        {"enrolment": enrolment.pk if enrolment else None, "name": name, "message": str(message)}
+    )
+    IssueRun.objects.filter(pk=run.pk).update(skipped=F("skipped") + 1, problems=run.problems)
 
 
 def run_issue(run_id):
@@ -62,26 +65,27 @@ def run_issue(run_id):
         "trainee", "cohort__programme", "cohort__organisation"
     ).in_bulk(run.enrolment_ids)
     shared = issuing.IssueContext()
-    states = {}
     try:
-        for pk in run.enrolment_ids:
-            enrolment = enrolments.get(pk)
-            if enrolment is None:
-                _problem(run, None, "This enrolment no longer exists.")
-                continue
-            if pk not in states:
-                # Eligibility for the next chunk in one go: a handful of queries instead of
-                # a dozen per certificate. A chunk is minutes old at most when it is used.
-                at = run.enrolment_ids.index(pk)
-                chunk = [enrolments[i] for i in run.enrolment_ids[at : at + 100] if i in enrolments]
-                states.update({s.enrolment.pk: s for s in issuing.eligibility(chunk)})
-            try:
-                issuing.issue(enrolment, run.requested_by, state=states[pk], shared=shared)
-            except (ValidationError, PermissionDenied) as error:
-                message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-                _problem(run, enrolment, message)
-                continue
-            IssueRun.objects.filter(pk=run.pk).update(issued=F("issued") + 1)
+        for start in range(0, len(run.enrolment_ids), CHUNK):
+            ids = run.enrolment_ids[start : start + CHUNK]
+            # Eligibility for a whole chunk in one go: a handful of queries instead of a
+            # dozen per certificate. A chunk's answer is at most minutes old when used.
+            found = [enrolments[pk] for pk in ids if pk in enrolments]
+            states = {state.enrolment.pk: state for state in issuing.eligibility(found)}
+            for pk in ids:
+                enrolment = enrolments.get(pk)
+                if enrolment is None:
+                    _problem(run, None, "This enrolment no longer exists.")
+                    continue
+                try:
+                    issuing.issue(enrolment, run.requested_by, state=states[pk], shared=shared)
+                except (ValidationError, PermissionDenied) as error:
+                    message = (
+                        error.messages[0] if isinstance(error, ValidationError) else str(error)
+                    )
+                    _problem(run, enrolment, message)
+                    continue
+                IssueRun.objects.filter(pk=run.pk).update(issued=F("issued") + 1)
     except Exception:
         IssueRun.objects.filter(pk=run.pk).update(
             status=IssueRun.Status.FAILED, finished_at=timezone.now()
