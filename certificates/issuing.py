@@ -19,8 +19,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from curriculum.models import ProgrammeLearningOutcome, SessionLearningOutcome
 from training.completion import progress_for
@@ -98,10 +99,21 @@ def cohort_eligibility(cohort):
 
 # --- the snapshot ---------------------------------------------------------------------------
 
+# The signatory words of the platform default template (certificates migration 0004),
+# listed so that the catalogues translate them.
+BUILT_IN_ROLES = (
+    gettext_noop("Programme lead"),
+    gettext_noop("On behalf of the training organisation"),
+)
+
 
 def template_for(organisation, language):
     """The organisation's template in this language, else its English one, else the
-    platform default in this language, else in English, else the built-in wording."""
+    platform default in this language, else in English, else the built-in wording.
+
+    An English template chosen for a cohort in a language the platform is translated
+    into gives the built-in wording in that language, with the template's logo,
+    signatories and validity: the certificate reads in one language, the trainee's."""
     candidates = CertificateTemplate.objects.filter(
         organisation__in=[organisation] if organisation else [], language__in=[language, "en"]
     ) | CertificateTemplate.objects.filter(organisation=None, language__in=[language, "en"])
@@ -109,15 +121,42 @@ def template_for(organisation, language):
         candidates.select_related("logo"),
         key=lambda t: (t.organisation_id is None, t.language != language),
     )
-    if ranked:
+    if ranked and (ranked[0].language == language or not _has_built_in_wording(language)):
         return ranked[0]
-    return CertificateTemplate(
-        language=language,
-        title=DEFAULT_TITLE,
-        statement=DEFAULT_STATEMENT,
-        signatory_name="",
-        signatory_role="",
-    )
+    return _built_in_wording(language, ranked[0] if ranked else None)
+
+
+def _has_built_in_wording(language):
+    with translation.override(language):
+        return language == "en" or _(DEFAULT_TITLE) != DEFAULT_TITLE
+
+
+def _built_in_wording(language, look=None):
+    """An unsaved template with the built-in title and statement in ``language``, and the
+    logo, signatories, footer and validity of ``look`` when given. Signatory words the
+    interface knows, such as the platform default's "Programme lead", are translated."""
+
+    def known(words):
+        return _(words) if words else ""
+
+    with translation.override(language):
+        template = CertificateTemplate(
+            language=language,
+            title=_(DEFAULT_TITLE),
+            statement=_(DEFAULT_STATEMENT),
+            signatory_name="",
+            signatory_role="",
+        )
+        if look is not None:
+            template.organisation = look.organisation
+            template.logo = look.logo
+            template.signatory_name = known(look.signatory_name)
+            template.signatory_role = known(look.signatory_role)
+            template.second_signatory_name = known(look.second_signatory_name)
+            template.second_signatory_role = known(look.second_signatory_role)
+            template.footer = look.footer
+            template.valid_for_months = look.valid_for_months
+    return template
 
 
 def _decimal(value):

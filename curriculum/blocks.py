@@ -6,6 +6,7 @@ field that holds it.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -19,6 +20,18 @@ GROUPINGS = [
     ("plenary", _("Whole group")),
 ]
 GROUPING_LABELS = dict(GROUPINGS)
+
+# Lower-demand ways to take part, for groups whose adaptation profile prefers them
+# (profiles.AdaptationProfile.prefer_low_demand): the words are what a trainee reads.
+LOW_DEMAND_WAYS = [
+    ("pairs", _("In pairs instead of the whole group")),
+    ("writing", _("In writing instead of speaking")),
+    ("own", _("On your own first, then share if you want")),
+]
+LOW_DEMAND_LABELS = dict(LOW_DEMAND_WAYS)
+
+# Easy read: short sentences and common words, so formatting stays minimal too.
+EASY_READ_FEATURES = ["bold", "ul"]
 
 # Rich text in a session plan is read in the room and printed: keep it to plain structure.
 PLAN_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
@@ -73,6 +86,14 @@ class TimedBlockMixin:
             raise blocks.StructBlockValidationError(block_errors=errors)
 
 
+def _has_text(value):
+    """True when rich text holds words, not only empty tags an editor left behind."""
+    if value is None:
+        return False
+    source = getattr(value, "source", value) or ""
+    return bool(strip_tags(str(source)).strip())
+
+
 class ActivityValue(blocks.StructValue):
     @property
     def minutes(self):
@@ -81,6 +102,18 @@ class ActivityValue(blocks.StructValue):
     @property
     def grouping_labels(self):
         return [GROUPING_LABELS.get(code, code) for code in self.get("groupings") or []]
+
+    @property
+    def low_demand_labels(self):
+        return [LOW_DEMAND_LABELS.get(code, code) for code in self.get("low_demand_ways") or []]
+
+    @property
+    def has_low_demand_alternative(self):
+        return bool(self.get("low_demand_ways") or _has_text(self.get("low_demand_alternative")))
+
+    @property
+    def has_easy_read(self):
+        return _has_text(self.get("easy_read"))
 
 
 class ActivityBlock(TimedBlockMixin, blocks.StructBlock):
@@ -124,6 +157,32 @@ class ActivityBlock(TimedBlockMixin, blocks.StructBlock):
         label=_("Adaptation notes"),
         help_text=_("How to change the activity for a group, for example autistic adults."),
     )
+    easy_read = blocks.RichTextBlock(
+        features=EASY_READ_FEATURES,
+        required=False,
+        label=_("Easy read for trainees"),
+        help_text=_(
+            "What happens in this activity, for trainees: short sentences, one idea in each, "
+            "everyday words. Groups whose adaptation profile prefers easy read see this "
+            "first, with the procedure one tap away."
+        ),
+    )
+    low_demand_ways = blocks.MultipleChoiceBlock(
+        choices=LOW_DEMAND_WAYS,
+        required=False,
+        label=_("Lower-demand ways to take part"),
+        help_text=_("Tick what works here instead of speaking in front of the whole group."),
+    )
+    low_demand_alternative = blocks.RichTextBlock(
+        features=PLAN_TEXT_FEATURES,
+        required=False,
+        label=_("Lower-demand alternative"),
+        help_text=_(
+            "How to run it with less pressure, for example in pairs instead of a round, or "
+            "written answers instead of speaking. Trainers of adapted groups see it; their "
+            "trainees see the ways ticked above."
+        ),
+    )
 
     def clean(self, value):
         value = super().clean(value)
@@ -148,6 +207,10 @@ class BreakValue(blocks.StructValue):
     def minutes(self):
         return Minutes.of(self.get("minutes"))
 
+    @property
+    def has_easy_read(self):
+        return _has_text(self.get("easy_read"))
+
 
 class BreakBlock(TimedBlockMixin, blocks.StructBlock):
     DEFAULT_MINUTES = 10
@@ -155,6 +218,12 @@ class BreakBlock(TimedBlockMixin, blocks.StructBlock):
     title = blocks.CharBlock(max_length=100, default=_("Break"), label=_("Title"))
     minutes = blocks.IntegerBlock(
         min_value=1, max_value=120, default=DEFAULT_MINUTES, label=_("Minutes")
+    )
+    easy_read = blocks.RichTextBlock(
+        features=EASY_READ_FEATURES,
+        required=False,
+        label=_("Easy read for trainees"),
+        help_text=_("What people can do in the break, such as 'You can rest in the quiet room.'"),
     )
 
     def clean(self, value):

@@ -1,16 +1,19 @@
 """Reads of the curriculum that several pages share, each in a fixed number of queries."""
 
+from lms.page_translations import in_library
+
 from .models import ProgrammePage, SessionPlanPage
 
 
 def programmes_with_sessions():
     """Published programmes, each with ``session_list``: its published session plans in
     teaching order. Two queries however many programmes and sessions there are."""
-    programmes = list(ProgrammePage.objects.live().order_by("title"))
+    # Translations live in other locales' trees: they are not more programmes.
+    programmes = list(in_library(ProgrammePage.objects.live()).order_by("title"))
     by_path = {programme.path: programme for programme in programmes}
     for programme in programmes:
         programme.session_list = []
-    sessions = SessionPlanPage.objects.live().order_by("number", "path")
+    sessions = in_library(SessionPlanPage.objects.live()).order_by("number", "path")
     for session in sessions:
         parent = by_path.get(session.path[: -SessionPlanPage.steplen])
         if parent is not None:

@@ -7,6 +7,7 @@ from wagtail.documents.views import serve as wagtail_documents
 
 from curriculum.selectors import programmes_with_sessions
 
+from .page_translations import show_in_language
 from .roles import Role, has_any_role, home_role
 
 HOME_TEMPLATES = {
@@ -25,6 +26,8 @@ def home(request):
     if role is None:
         return render(request, "lms/home/no_role.html", status=200)
     programmes = programmes_with_sessions()
+    # Titles in the reader's language where a translation exists (two queries at most).
+    show_in_language([*programmes, *(s for p in programmes for s in p.session_list)])
     context = {"role": role, "programmes": programmes}
     if role == Role.CURRICULUM_EDITOR:
         context["overruns"] = [

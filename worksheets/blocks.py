@@ -3,6 +3,11 @@
 Every part says who may read the answers given to it: the trainee alone (a personal
 reflection), the trainer, or the whole group for the debrief. Answer keys and trainer notes
 of classification exercises live here too and are never shown to trainees.
+
+Parts may also carry an easy-read wording of their question or instructions, shown instead
+of the usual words to groups whose adaptation profile asks for easy read, and may let
+trainees answer with an audio recording or a picture as well as (or instead of) writing:
+some people say more, and say it more easily, when they need not write it down.
 """
 
 from django.core.exceptions import ValidationError
@@ -16,6 +21,38 @@ VISIBILITY_CHOICES = [
     (TRAINER, _("Shared with the trainer")),
     (GROUP, _("Shared with the group for the debrief")),
 ]
+
+
+AUDIO, PICTURE = "audio", "picture"
+ANSWER_FORMAT_CHOICES = [
+    (AUDIO, _("An audio recording")),
+    (PICTURE, _("A picture (a photo or a drawing)")),
+]
+ANSWER_FORMATS = (AUDIO, PICTURE)
+
+
+def answer_formats_block():
+    return blocks.MultipleChoiceBlock(
+        choices=ANSWER_FORMAT_CHOICES,
+        required=False,
+        label=_("Trainees may also answer with"),
+        help_text=_(
+            "Besides writing. Recordings and pictures are kept private like written answers "
+            "and follow the same 'Who sees the answers' choice."
+        ),
+    )
+
+
+def easy_read_block(label, help_text=""):
+    return blocks.TextBlock(
+        required=False,
+        label=label,
+        help_text=help_text
+        or _(
+            "Optional. Short sentences and everyday words, one idea per sentence. Shown "
+            "instead of the usual words to groups whose adaptation profile asks for easy read."
+        ),
+    )
 
 
 def visibility_block():
@@ -55,6 +92,8 @@ class TablePartBlock(blocks.StructBlock):
         help_text=_("Only when the rows are not the peer support values."),
     )
     columns = blocks.ListBlock(TableColumnBlock(), min_num=1, label=_("Columns"))
+    easy_read_instructions = easy_read_block(_("Instructions in easy read"))
+    answer_formats = answer_formats_block()
     visibility = visibility_block()
 
     def clean(self, value):
@@ -83,6 +122,8 @@ class ReflectionPartBlock(blocks.StructBlock):
         label=_("Guidance words"),
         help_text=_("Words that help people start, such as 'inspiration, trust, status'."),
     )
+    easy_read_prompt = easy_read_block(_("Question in easy read"))
+    answer_formats = answer_formats_block()
     visibility = visibility_block()
 
     class Meta:
@@ -114,6 +155,7 @@ class ClassificationPartBlock(blocks.StructBlock):
         label=_("Question asked of every item"),
         help_text=_("For example: is secrecy or confidentiality breached?"),
     )
+    easy_read_question = easy_read_block(_("Question in easy read"))
     choices = blocks.ListBlock(
         blocks.CharBlock(max_length=60),
         min_num=2,
@@ -161,6 +203,7 @@ class CaseQuestionsPartBlock(blocks.StructBlock):
         label=_("Questions"),
         help_text=_("Leave empty to ask the scenario's own questions."),
     )
+    answer_formats = answer_formats_block()
     visibility = visibility_block()
 
     class Meta:

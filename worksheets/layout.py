@@ -4,13 +4,17 @@ The stored definition says "one row per peer support value"; the layout turns th
 rows of the programme at hand. Every prompt gets a stable key under which its answer is
 stored, built from the part's block id so that reordering parts keeps answers in place.
 Views, PDFs and reviews all read this layout, so they agree on what a worksheet asks.
+
+A recording or a picture given as an answer is stored under the prompt's key with the
+format added (``file_key``): its value in the response's answers is the id of the
+``AnswerFile``, so it is versioned and read-checked exactly like the text beside it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .blocks import PRIVATE
+from .blocks import ANSWER_FORMATS, PRIVATE
 
 # Long enough for a thoughtful paragraph, short enough to refuse a pasted document.
 ANSWER_MAX_LENGTH = 5000
@@ -22,6 +26,12 @@ class Prompt:
     label: str
     hint: str = ""
     choices: tuple[str, ...] = ()  # a judgement picks one of these; empty means free text
+    # Besides text, the trainee may answer with these (``blocks.AUDIO``, ``blocks.PICTURE``).
+    formats: tuple[str, ...] = ()
+    easy_label: str = ""  # the question in easy read, when the author wrote one
+
+    def file_key(self, kind):
+        return file_key(self.key, kind)
 
 
 @dataclass(frozen=True)
@@ -42,12 +52,14 @@ class Part:
     kind: str
     visibility: str
     instructions: str = ""
+    easy_instructions: str = ""  # in easy read, when the author wrote them
     prompts: list[Prompt] = field(default_factory=list)
     # tables
     rows: list[tuple[str, str]] = field(default_factory=list)  # (row key, label)
     columns: list[tuple[str, str]] = field(default_factory=list)  # (heading, cell hint)
     # classification exercises
     question: str = ""
+    easy_question: str = ""
     choices: tuple[str, ...] = ()
     items: list[ClassificationItem] = field(default_factory=list)
     # case scenario questions
@@ -59,6 +71,16 @@ class Part:
 
     def cell(self, row_key, column_index):
         return f"{self.id}:{row_key}:{column_index}"
+
+
+def file_key(key, kind):
+    """Where the id of a recording or picture answering prompt ``key`` is kept. The part id
+    stays first, so every rule that reads a key's part (privacy included) reads it alike."""
+    return f"{key}:{kind}"
+
+
+def _formats(value):
+    return tuple(kind for kind in ANSWER_FORMATS if kind in (value.get("answer_formats") or ()))
 
 
 def worksheet_layout(worksheet, *, programme=None, for_trainer=False, values=None):
@@ -82,15 +104,31 @@ def worksheet_layout(worksheet, *, programme=None, for_trainer=False, values=Non
                 part.rows = [(f"row-{i}", label) for i, label in enumerate(value["rows"]) if label]
             part.columns = [(c["heading"], c["prompt"]) for c in value["columns"]]
             part.instructions = value["instructions"]
+            part.easy_instructions = value.get("easy_read_instructions") or ""
+            formats = _formats(value)
             for row_key, row_label in part.rows:
                 for index, (heading, hint) in enumerate(part.columns):
                     part.prompts.append(
-                        Prompt(part.cell(row_key, index), f"{row_label}: {heading}", hint)
+                        Prompt(
+                            part.cell(row_key, index),
+                            f"{row_label}: {heading}",
+                            hint,
+                            formats=formats,
+                        )
                     )
         elif block.block_type == "reflection":
-            part.prompts.append(Prompt(part.id, value["prompt"], value["guidance"]))
+            part.prompts.append(
+                Prompt(
+                    part.id,
+                    value["prompt"],
+                    value["guidance"],
+                    formats=_formats(value),
+                    easy_label=value.get("easy_read_prompt") or "",
+                )
+            )
         elif block.block_type == "classification":
             part.question = value["question"]
+            part.easy_question = value.get("easy_read_question") or ""
             part.choices = tuple(choice for choice in value["choices"] if choice)
             for index, item in enumerate(value["items"]):
                 judgement = Prompt(
@@ -123,8 +161,10 @@ def worksheet_layout(worksheet, *, programme=None, for_trainer=False, values=Non
             questions = [q for q in value["questions"] if q]
             if not questions and part.scenario is not None:
                 questions = part.scenario.questions
+            formats = _formats(value)
             part.prompts = [
-                Prompt(f"{part.id}:{index}", question) for index, question in enumerate(questions)
+                Prompt(f"{part.id}:{index}", question, formats=formats)
+                for index, question in enumerate(questions)
             ]
         parts.append(part)
     return parts
@@ -138,6 +178,14 @@ def prompt_keys(parts, *, visibilities=None):
         if visibilities is None or part.visibility in visibilities
         for prompt in part.prompts
     }
+
+
+def answer_keys(parts, *, visibilities=None):
+    """Like ``prompt_keys``, with the keys of recordings and pictures added. Every format is
+    included whatever the part allows now: an answer already given stays readable by those
+    who could read it, even if the editor later stops asking for that format."""
+    keys = prompt_keys(parts, visibilities=visibilities)
+    return keys | {file_key(key, kind) for key in keys for kind in ANSWER_FORMATS}
 
 
 def programme_values(programme):

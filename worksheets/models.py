@@ -4,13 +4,16 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
-from .blocks import PRIVATE, WorksheetPartsBlock
+from .answer_files import answer_file_path, answer_storage
+from .blocks import ANSWER_FORMAT_CHOICES, PRIVATE, WorksheetPartsBlock
 
 
 class Worksheet(index.Indexed, models.Model):
@@ -27,6 +30,14 @@ class Worksheet(index.Indexed, models.Model):
     instructions = models.TextField(
         _("instructions"), help_text=_("What the trainee is asked to do, in plain words.")
     )
+    easy_read_instructions = models.TextField(
+        _("instructions in easy read"),
+        blank=True,
+        help_text=_(
+            "Optional. Short sentences and everyday words, one idea per sentence. Shown "
+            "instead of the instructions to groups whose adaptation profile asks for easy read."
+        ),
+    )
     parts = StreamField(
         WorksheetPartsBlock(),
         blank=True,
@@ -38,6 +49,7 @@ class Worksheet(index.Indexed, models.Model):
         FieldPanel("title"),
         FieldPanel("reference"),
         FieldPanel("instructions"),
+        FieldPanel("easy_read_instructions"),
         FieldPanel("parts"),
     ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
@@ -192,3 +204,52 @@ class AnswerFeedback(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.text[:40]}"
+
+
+class AnswerFile(models.Model):
+    """A recording or a picture a trainee gave as an answer, beside or instead of writing.
+
+    The response's answers point at it by id under ``layout.file_key(key, kind)``, so which
+    file is the answer is versioned with the text: a new recording becomes the answer only
+    once it is stored, and the one it replaces is kept with the earlier versions. Files live
+    in private storage (``answer_files.answer_storage``) and are only ever served by a view
+    that applies ``worksheets.access``, never from a public media address.
+    """
+
+    response = models.ForeignKey(WorksheetResponse, on_delete=models.CASCADE, related_name="files")
+    key = models.CharField(max_length=120, help_text=_("The prompt this file answers."))
+    kind = models.CharField(_("kind"), max_length=12, choices=ANSWER_FORMAT_CHOICES)
+    file = models.FileField(storage=answer_storage, upload_to=answer_file_path, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    # Sent by the page with each upload, so that the same upload arriving twice (a double
+    # tap, a retry after a lost reply) is stored once.
+    token = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["response", "uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "token"],
+                condition=~models.Q(token=""),
+                name="one_answer_file_per_upload",
+            )
+        ]
+        verbose_name = _("recording or picture")
+        verbose_name_plural = _("recordings and pictures")
+
+    def __str__(self):
+        return f"{self.response} {self.key} ({self.kind})"
+
+
+@receiver(post_delete, sender=AnswerFile)
+def _delete_stored_answer_file(sender, instance, **kwargs):
+    """A recording or picture whose row is gone (its response or enrolment was deleted) is
+    personal data nobody can reach any more: remove it from storage once that is final."""
+    if instance.file:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))

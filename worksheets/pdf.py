@@ -9,6 +9,8 @@ The completed copy prints exactly the answers it is given: callers filter them w
 ``worksheets.access`` first. Answers are the trainee's own words and are always escaped, so
 text such as ``<b>`` or ``&`` comes out as typed. They are laid out as paragraphs, never as
 table cells, because a cell cannot break across pages and a long answer would not fit.
+A picture given as an answer is printed beside the text; a recording cannot be, so the
+copy says the answer was given by speaking and can be heard online.
 """
 
 import io
@@ -19,10 +21,12 @@ from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -34,7 +38,8 @@ from reportlab.platypus import (
 from lms import pdf
 from lms.pdf import text
 
-from .blocks import GROUP, PRIVATE, TRAINER
+from .blocks import AUDIO, GROUP, PICTURE, PRIVATE, TRAINER
+from .layout import file_key
 
 SIDE_MARGIN = 18 * mm
 TOP_MARGIN = 18 * mm
@@ -56,6 +61,9 @@ WHY_LINES = 4
 START_ROOM = 80 * mm
 # On a completed copy, a question starts a new page unless it and a few lines fit.
 ANSWER_ROOM = 35 * mm
+# A picture answer is printed at most this big, keeping its shape.
+PICTURE_WIDTH = 110 * mm
+PICTURE_HEIGHT = 90 * mm
 
 
 # --- flowables ----------------------------------------------------------------------------
@@ -291,9 +299,23 @@ def _blank_reflection(part, head, styles):
     if prompt.hint:
         words = _("Words that may help: %(words)s") % {"words": prompt.hint}
         flowables.append(Paragraph(f"<i>{text(words)}</i>", styles["Guidance"]))
+    also = _answer_online(prompt.formats)
+    if also:
+        # A paper copy cannot take a recording; the trainee should know there is a way.
+        flowables.append(Paragraph(f"<i>{text(also)}</i>", styles["Guidance"]))
     flowables.append(_who_reads(part, styles))
     flowables.append(WritingLines(REFLECTION_LINES))
     return [KeepTogether(flowables), Spacer(1, 4 * mm)]
+
+
+def _answer_online(formats):
+    if AUDIO in formats and PICTURE in formats:
+        return _("You can also answer online, by speaking or with a picture.")
+    if AUDIO in formats:
+        return _("You can also answer online, by speaking.")
+    if PICTURE in formats:
+        return _("You can also answer online, with a picture.")
+    return ""
 
 
 def _blank_classification(part, head, styles):
@@ -393,16 +415,18 @@ def _grid_style():
 # --- the completed worksheet --------------------------------------------------------------
 
 
-def render_response_pdf(response, parts, answers, *, comments=None) -> bytes:
+def render_response_pdf(response, parts, answers, *, comments=None, pictures=None) -> bytes:
     """One trainee's completed worksheet, with what they wrote and their trainer's feedback.
 
     ``answers`` is already limited to what the reader may see (``worksheets.access``);
-    ``comments`` optionally maps answer keys to the trainer's comments on them. The response
-    should come with ``worksheet`` and ``enrolment__cohort__programme`` and
-    ``enrolment__trainee`` selected, so printing it adds no queries for those.
+    ``comments`` optionally maps answer keys to the trainer's comments on them;
+    ``pictures`` maps the ids of picture answers to their ``AnswerFile`` (see
+    ``answer_pictures``), to print them. The response should come with ``worksheet`` and
+    ``enrolment__cohort__programme`` and ``enrolment__trainee`` selected, so printing it adds
+    no queries for those.
     """
     styles = _styles()
-    story = _response_section(response, parts, answers, comments or {}, styles)
+    story = _response_section(response, parts, answers, comments or {}, styles, pictures or {})
     worksheet = response.worksheet
     programme = response.enrolment.cohort.programme
     name = _person(response.enrolment.trainee)
@@ -415,11 +439,12 @@ def render_response_pdf(response, parts, answers, *, comments=None) -> bytes:
     )
 
 
-def render_portfolio_pdf(items, *, trainee=None) -> bytes:
+def render_portfolio_pdf(items, *, trainee=None, pictures=None) -> bytes:
     """Every worksheet of a trainee's portfolio in one PDF, one section per worksheet.
 
     ``items`` is a list of ``(response, parts, answers)`` in the order to print, answers
-    already filtered. ``trainee`` names the owner when there are no items yet.
+    already filtered. ``trainee`` names the owner when there are no items yet. ``pictures``
+    as for ``render_response_pdf``, for all the items at once.
     """
     styles = _styles()
     if trainee is None and items:
@@ -443,7 +468,7 @@ def render_portfolio_pdf(items, *, trainee=None) -> bytes:
         story.append(Paragraph(text(_("No worksheets yet.")), styles["Body"]))
     for response, parts, answers in items:
         story.append(PageBreak())
-        story += _response_section(response, parts, answers, {}, styles)
+        story += _response_section(response, parts, answers, {}, styles, pictures or {})
     return _build(
         story,
         title=f"{title} – {name}" if name else title,
@@ -453,7 +478,23 @@ def render_portfolio_pdf(items, *, trainee=None) -> bytes:
     )
 
 
-def _response_section(response, parts, answers, comments, styles):
+def answer_pictures(answers_list):
+    """The ``AnswerFile`` of every picture answer in ``answers_list`` (answer mappings already
+    filtered by the access rules), by id as the answers hold it. One query."""
+    from .models import AnswerFile
+
+    ids = {
+        int(value)
+        for answers in answers_list
+        for key, value in answers.items()
+        if key.endswith(f":{PICTURE}") and str(value).isdigit()
+    }
+    if not ids:
+        return {}
+    return {str(found.pk): found for found in AnswerFile.objects.filter(pk__in=ids)}
+
+
+def _response_section(response, parts, answers, comments, styles, pictures=None):
     worksheet = response.worksheet
     cohort = response.enrolment.cohort
     flowables = [Paragraph(text(worksheet.title), styles["Title"])]
@@ -479,7 +520,7 @@ def _response_section(response, parts, answers, comments, styles):
 
     for number, part in enumerate(parts, start=1):
         flowables += _part_number(number, len(parts), styles)
-        flowables += _answered_part(part, answers, comments, styles)
+        flowables += _answered_part(part, answers, comments, styles, pictures or {})
 
     if (response.feedback or "").strip():
         flowables.append(Paragraph(text(_("Feedback from your trainer")), styles["Heading2"]))
@@ -487,11 +528,19 @@ def _response_section(response, parts, answers, comments, styles):
     return flowables
 
 
-def _answered_part(part, answers, comments, styles):
+def _answered_part(part, answers, comments, styles, pictures):
     # A prompt starts a new page unless it and the first lines of its answer fit here. The
     # answers themselves are plain paragraphs, so a long one simply runs onto the next page.
     def answer(key, label=None):
-        return _answer(answers.get(key), comments.get(key), styles, label=label)
+        return _answer(
+            answers.get(key),
+            comments.get(key),
+            styles,
+            label=label,
+            spoken=bool(answers.get(file_key(key, AUDIO))),
+            picture=pictures.get(answers.get(file_key(key, PICTURE)) or ""),
+            pictured=bool(answers.get(file_key(key, PICTURE))),
+        )
 
     room = CondPageBreak(ANSWER_ROOM)
     if part.kind == "table":
@@ -542,25 +591,55 @@ def _answered_part(part, answers, comments, styles):
     return []
 
 
-def _answer(value, comments, styles, *, label=None):
+def _answer(value, comments, styles, *, label=None, spoken=False, picture=None, pictured=False):
     """The answer as typed, or "No answer"; a ``label`` opens its first paragraph, so the
-    label can never be left alone at the foot of a page."""
+    label can never be left alone at the foot of a page. ``spoken``: a recording was given
+    too; ``picture``: the ``AnswerFile`` of a picture given too, printed below the text
+    (``pictured`` says there is one even when it cannot be printed)."""
     paragraphs = _paragraphs(value if isinstance(value, str) else "")
-    if not paragraphs:
-        muted = "#" + pdf.MUTED.hexval()[2:]
-        paragraphs = [f'<font color="{muted}"><i>{text(_("No answer"))}</i></font>']
+    drawn = _picture(picture) if picture is not None else None
+    notes = []
+    if spoken:
+        notes.append(_("Answered by audio (listen online)."))
+    if pictured and drawn is None:
+        notes.append(_("Answered with a picture (see it online)."))
+    if not paragraphs and not notes:
+        notes.append(_("Answered with a picture:") if drawn is not None else _("No answer"))
+    muted = "#" + pdf.MUTED.hexval()[2:]
+    paragraphs += [f'<font color="{muted}"><i>{text(note)}</i></font>' for note in notes]
     if label:
         paragraphs[0] = f"<b>{text(label)}</b><br/>{paragraphs[0]}"
     style = styles["LabelledAnswer"] if label else styles["Answer"]
     flowables = [Paragraph(paragraphs[0], style)]
     flowables += [Paragraph(p, styles["Answer"]) for p in paragraphs[1:]]
+    if drawn is not None:
+        flowables.append(drawn)
     for comment in comments or ():
-        line = f"<b>{text(_('Trainer:'))}</b> {_multiline(comment)}"
+        trainer = _("Trainer:")  # outside the f-string, where makemessages finds it
+        line = f"<b>{text(trainer)}</b> {_multiline(comment)}"
         flowables.append(Paragraph(line, styles["Note"]))
     return flowables
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _picture(answer_file):
+    """A picture answer scaled to fit, or None when its file cannot be read. The file was
+    re-encoded when it was received (``answer_files.check_picture``), so it is a plain JPEG or
+    PNG that reportlab draws without surprises."""
+    try:
+        with answer_file.file.open("rb") as handle:
+            data = io.BytesIO(handle.read())
+        width, height = ImageReader(data).getSize()
+    except Exception:
+        # A missing or unreadable file must not stop the rest of the trainee's answers printing.
+        return None
+    data.seek(0)
+    scale = min(PICTURE_WIDTH / width, PICTURE_HEIGHT / height, 1)
+    picture = Image(data, width=width * scale, height=height * scale)
+    picture.hAlign = "LEFT"
+    return picture
 
 
 def _build(story, *, title, subject, lang, footer_label, name_line=False):

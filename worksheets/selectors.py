@@ -44,3 +44,22 @@ def is_cohort_trainer(user, cohort):
 def responses_by_worksheet(enrolment):
     """A trainee's responses in one cohort, keyed by worksheet id."""
     return {r.worksheet_id: r for r in WorksheetResponse.objects.filter(enrolment=enrolment)}
+
+
+def prefers_easy_read(cohort):
+    """Whether the cohort's trainees see the easy-read wording of worksheets first, as their
+    adaptation profile (``profiles.AdaptationProfile.prefer_easy_read``) asks. Read
+    defensively: a cohort without a profile gets the usual words."""
+    profile = getattr(cohort, "profile", None)
+    return bool(getattr(profile, "prefer_easy_read", False))
+
+
+def cohort_related():
+    """What to load with a cohort for the worksheet pages: its programme and organisation,
+    and its adaptation profile where cohorts have one, so reading it costs no query."""
+    from training.models import Cohort
+
+    names = ["programme", "organisation"]
+    if any(field.name == "profile" for field in Cohort._meta.get_fields()):
+        names.append("profile")
+    return names

@@ -1,17 +1,19 @@
-"""Operations on worksheet responses: save (with versions and conflict handling), submit,
-return, accept and record a paper copy. Views call these; they hold the rules."""
+"""Operations on worksheet responses: save (with versions and conflict handling), give or
+remove a recording or picture, submit, return, accept and record a paper copy. Views call
+these; they hold the rules."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .layout import ANSWER_MAX_LENGTH
-from .models import AnswerFeedback, ResponseVersion, WorksheetResponse
+from .answer_files import CheckedFile
+from .layout import ANSWER_MAX_LENGTH, file_key
+from .models import AnswerFeedback, AnswerFile, ResponseVersion, WorksheetResponse
 from .selectors import is_cohort_trainer, worksheet_in_programme
 
 
@@ -101,17 +103,22 @@ def response_save(*, user, enrolment, worksheet, changes, base_version, device="
         if not changes:
             return SaveResult(response=response, saved=False, merged=merged)
         current.update(changes)
-        response.answers = current
-        response.version += 1
-        response.save(update_fields=["answers", "version", "updated_at"])
-        ResponseVersion.objects.create(
-            response=response,
-            number=response.version,
-            answers=current,
-            saved_by=user,
-            device=device[:64],
-        )
+        _new_version(response, current, user=user, device=device)
     return SaveResult(response=response, saved=True, merged=merged)
+
+
+def _new_version(response, answers, *, user, device):
+    """Store ``answers`` as the response's next version. Call with the response locked."""
+    response.answers = answers
+    response.version += 1
+    response.save(update_fields=["answers", "version", "updated_at"])
+    ResponseVersion.objects.create(
+        response=response,
+        number=response.version,
+        answers=answers,
+        saved_by=user,
+        device=device[:64],
+    )
 
 
 def _changed_by_others(response, base_version, device):
@@ -141,6 +148,114 @@ def _changed_by_others(response, base_version, device):
             }
         previous = version.answers
     return changed
+
+
+@dataclass
+class FileResult:
+    response: WorksheetResponse
+    answer_file: AnswerFile | None
+    # False when nothing changed: the same upload came twice, or there was nothing to remove.
+    saved: bool
+
+
+def _prompt_taking(parts, key, kind):
+    """The prompt ``key`` when it takes answers of ``kind``; a message to reload otherwise
+    (the editor changed the worksheet since the page was opened)."""
+    prompt = next((p for part in parts for p in part.prompts if p.key == key), None)
+    if prompt is None or kind not in prompt.formats:
+        raise ValidationError(
+            _("This worksheet has changed since you opened it. Please reload the page.")
+        )
+    return prompt
+
+
+def _locked_editable_response(enrolment, worksheet):
+    response = response_for(enrolment=enrolment, worksheet=worksheet)
+    response = WorksheetResponse.objects.select_for_update().get(pk=response.pk)
+    if not response.is_editable:
+        raise ValidationError(_("This worksheet has been handed in, so it cannot be changed now."))
+    return response
+
+
+def answer_file_save(
+    *,
+    user,
+    enrolment,
+    worksheet,
+    key: str,
+    kind: str,
+    checked: CheckedFile,
+    token: str = "",
+    device: str = "",
+) -> FileResult:
+    """Make a recording or picture (already checked, see ``answer_files.check_upload``) the
+    answer of prompt ``key``, in a new version of the response.
+
+    The file it replaces is not deleted: the earlier version still points at it, as it
+    would at earlier text. A ``token`` (one per upload, chosen by the page) makes a repeated
+    request harmless: the second one finds the first one's file and changes nothing.
+    Unlike typed text there is no conflict check: a file is replaced whole, never merged,
+    and the one replaced stays in the history.
+    """
+    check_trainee_may_work(user=user, enrolment=enrolment, worksheet=worksheet)
+    _prompt_taking(worksheet.layout(programme=enrolment.cohort.programme), key, kind)
+    token = (token or "")[:200]
+    try:
+        return _store_answer_file(user, enrolment, worksheet, key, kind, checked, token, device)
+    except IntegrityError:
+        # The same upload, stored by a request that ran alongside this one.
+        earlier = AnswerFile.objects.filter(response__enrolment=enrolment, token=token).first()
+        if not token or earlier is None:
+            raise
+        return FileResult(response=earlier.response, answer_file=earlier, saved=False)
+
+
+def _store_answer_file(user, enrolment, worksheet, key, kind, checked, token, device):
+    with transaction.atomic():
+        response = _locked_editable_response(enrolment, worksheet)
+        if token:
+            earlier = AnswerFile.objects.filter(response=response, token=token).first()
+            if earlier is not None:
+                return FileResult(response=response, answer_file=earlier, saved=False)
+        answer_file = AnswerFile(
+            response=response,
+            key=key,
+            kind=kind,
+            content_type=checked.content_type,
+            size=checked.size,
+            token=token,
+            uploaded_by=user,
+        )
+        answer_file.file.save(checked.content.name, checked.content, save=False)
+        try:
+            answer_file.save()
+            answers = dict(response.answers or {})
+            answers[file_key(key, kind)] = str(answer_file.pk)
+            _new_version(response, answers, user=user, device=device)
+        except Exception:
+            # The rows are rolled back; the stored file would be left with nothing pointing at it.
+            answer_file.file.delete(save=False)
+            raise
+    return FileResult(response=response, answer_file=answer_file, saved=True)
+
+
+def answer_file_remove(*, user, enrolment, worksheet, key: str, kind: str, device: str = ""):
+    """Take the recording or picture out of the answer to ``key``, in a new version. The file
+    itself stays with the earlier versions, like deleted text does."""
+    check_trainee_may_work(user=user, enrolment=enrolment, worksheet=worksheet)
+    parts = worksheet.layout(programme=enrolment.cohort.programme)
+    if not any(prompt.key == key for part in parts for prompt in part.prompts):
+        raise ValidationError(
+            _("This worksheet has changed since you opened it. Please reload the page.")
+        )
+    with transaction.atomic():
+        response = _locked_editable_response(enrolment, worksheet)
+        answers = dict(response.answers or {})
+        if not answers.get(file_key(key, kind)):
+            return FileResult(response=response, answer_file=None, saved=False)
+        answers[file_key(key, kind)] = ""
+        _new_version(response, answers, user=user, device=device)
+    return FileResult(response=response, answer_file=None, saved=True)
 
 
 def response_submit(*, user, response):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import printing, review, trainee
+from .views import answer_files, printing, review, trainee
 
 app_name = "worksheets"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("worksheets/<int:enrolment_id>/<int:worksheet_id>/", trainee.fill, name="fill"),
     path("worksheets/<int:enrolment_id>/<int:worksheet_id>/save/", trainee.save, name="save"),
     path("worksheets/<int:enrolment_id>/<int:worksheet_id>/submit/", trainee.submit, name="submit"),
+    path(
+        "worksheets/<int:enrolment_id>/<int:worksheet_id>/files/",
+        answer_files.change,
+        name="answer_files",
+    ),
+    # A recording or picture, to whoever may read the answer it belongs to.
+    path("worksheets/answers/<int:file_id>/", answer_files.serve, name="answer_file"),
     path(
         "worksheets/<int:enrolment_id>/<int:worksheet_id>/pdf/",
         trainee.response_pdf,

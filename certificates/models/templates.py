@@ -12,13 +12,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 # The placeholders a statement may use, filled in when the certificate is issued.
 PLACEHOLDERS = ("name", "programme", "organisation", "hours", "date")
 REQUIRED_PLACEHOLDERS = ("name", "programme")
 
-DEFAULT_TITLE = "Certificate of completion"
-DEFAULT_STATEMENT = (
+# Marked for the catalogues: issuing translates them for cohorts without a template in
+# their language (certificates/issuing.py).
+DEFAULT_TITLE = gettext_noop("Certificate of completion")
+DEFAULT_STATEMENT = gettext_noop(
     "{name} has completed the peer support training programme {programme} "
     "with {organisation}."
 )

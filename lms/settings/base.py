@@ -16,8 +16,14 @@ INSTALLED_APPS = [
     "assessments",
     "training",
     "certificates",
+    "profiles",
+    "adaptations",
+    "packages",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
+    # Curriculum translations: Wagtail's locales, and "Translate" in the page editor.
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -49,6 +55,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A trainee who has not chosen a language sees their cohort's (lms/languages.py).
+    "lms.languages.CohortLanguageMiddleware",
+    # Titles of curriculum pages in that language, read once per request.
+    "lms.page_translations.remember_titles",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -104,6 +114,8 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A language picked on the switcher (Django's set_language view) is kept for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
@@ -129,6 +141,18 @@ H5P_MAX_FILES = int(env_str("H5P_MAX_FILES", "2000"))
 # How many times bigger than its compressed size a file (or the whole package) may expand.
 H5P_MAX_COMPRESSION_RATIO = int(env_str("H5P_MAX_COMPRESSION_RATIO", "100"))
 
+# Curriculum packages (packages/format.py): uploads refused above these limits.
+CURRICULUM_PACKAGE_MAX_UPLOAD_BYTES = int(
+    env_str("CURRICULUM_PACKAGE_MAX_UPLOAD_BYTES", str(100 * 1024 * 1024))
+)
+CURRICULUM_PACKAGE_MAX_UNPACKED_BYTES = int(
+    env_str("CURRICULUM_PACKAGE_MAX_UNPACKED_BYTES", str(300 * 1024 * 1024))
+)
+CURRICULUM_PACKAGE_MAX_FILES = int(env_str("CURRICULUM_PACKAGE_MAX_FILES", "1000"))
+CURRICULUM_PACKAGE_MAX_COMPRESSION_RATIO = int(
+    env_str("CURRICULUM_PACKAGE_MAX_COMPRESSION_RATIO", "100")
+)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -138,6 +162,18 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Peer Support Training"
+# Curriculum content per language. Wagtail's own locales with
+# wagtail.contrib.simple_translation rather than wagtail-localize: both support Wagtail 8 and
+# Django 5.2 (wagtail-localize 1.14.5 declares Wagtail>=7.0, Django>=5.2), but here a
+# translation is an ordinary page in the locale's tree, edited in the same editor as its
+# original, with no extra models: the demo writes translations field by field, and copies
+# and curriculum packages need nothing special. What wagtail-localize would add (segment
+# by segment editing, PO files for translators, marking a translation out of date when the
+# original changes, machine translation) can come later; it works on the same locales.
+# Trees are not synchronised (no WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE): the site shows
+# the original page wherever there is no translation (lms/page_translations.py).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]

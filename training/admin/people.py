@@ -176,6 +176,7 @@ class CohortViewSet(ScopedViewSet):
             FieldPanel("language"),
             FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
             FieldPanel("capacity"),
+            FieldPanel("profile"),
         ],
         base_form_class=ScopedForm,
     )

@@ -47,6 +47,16 @@ class Cohort(models.Model):
     starts_on = models.DateField(_("first session"), null=True, blank=True)
     ends_on = models.DateField(_("last session"), null=True, blank=True)
     capacity = models.PositiveSmallIntegerField(_("places"), default=10)
+    # How this group experiences the programme (visual schedules, easy read, breaks...).
+    profile = models.ForeignKey(
+        "profiles.AdaptationProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cohorts",
+        verbose_name=_("adaptation profile"),
+        help_text=_("For example 'Autistic adults'. Leave empty to run the programme as written."),
+    )
 
     class Meta:
         ordering = ["-starts_on", "name"]

@@ -68,7 +68,9 @@ class ScheduledSession(models.Model):
         if self.title:
             return self.title
         if self.session_plan_id:
-            return self.session_plan.title
+            from lms.page_translations import translated_title
+
+            return translated_title(self.session_plan)  # in the reader's language
         return self.get_kind_display()
 
     @property

@@ -26,12 +26,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from training.models import Cohort, Enrolment
 
 from ..access import SHARED, readable_answers, readable_keys
-from ..blocks import PRIVATE
+from ..blocks import AUDIO, PICTURE, PRIVATE
 from ..forms import AnswerCommentForm, PaperRecordForm, ReviewForm
 from ..models import AnswerFeedback, WorksheetResponse
 from ..selectors import is_cohort_trainer, programme_worksheets
 from ..services import answer_feedback_add, response_record_paper, response_review
 from ..summaries import classification_summary
+from .trainee import answer_file_url
 
 Status = WorksheetResponse.Status
 
@@ -185,6 +186,9 @@ class ShownAnswer:
     comment_form: AnswerCommentForm | None = None  # bound, when its comment failed
     level: int = 3  # of the label's heading, so headings never skip a level
     kind: str = "answer"
+    # A recording or picture given with (or instead of) the text.
+    audio_url: str = ""
+    picture_url: str = ""
 
     @property
     def anchor(self):
@@ -239,6 +243,9 @@ def _shown_parts(parts, keys, answers, comments, failed_form):
             prompt=prompt,
             text=answers.get(prompt.key, ""),
             comments=comments.get(prompt.key, []),
+            # Only the answers the access rules returned: a private part's files are not there.
+            audio_url=answer_file_url(answers.get(prompt.file_key(AUDIO))),
+            picture_url=answer_file_url(answers.get(prompt.file_key(PICTURE))),
         )
         if failed_form is not None and failed_form.data.get("key") == prompt.key:
             answer.comment_form = failed_form

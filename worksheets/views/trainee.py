@@ -31,10 +31,17 @@ from training.models import Enrolment
 
 from .. import services
 from ..access import readable_answers, readable_keys
-from ..blocks import GROUP, PRIVATE, TRAINER
-from ..layout import ANSWER_MAX_LENGTH, programme_values
+from ..answer_files import audio_max_bytes, picture_max_bytes
+from ..blocks import AUDIO, GROUP, PICTURE, PRIVATE, TRAINER
+from ..layout import ANSWER_MAX_LENGTH, file_key, programme_values
 from ..models import AnswerFeedback, ResponseVersion, Worksheet, WorksheetResponse
-from ..selectors import programme_worksheets, trainee_enrolments, worksheet_in_programme
+from ..selectors import (
+    cohort_related,
+    prefers_easy_read,
+    programme_worksheets,
+    trainee_enrolments,
+    worksheet_in_programme,
+)
 
 Status = WorksheetResponse.Status
 
@@ -135,7 +142,7 @@ def _load(user, enrolment_id, worksheet_id):
     services check that (``check_trainee_may_work``) before every change.
     """
     enrolment = get_object_or_404(
-        Enrolment.objects.select_related("cohort__programme", "cohort__organisation"),
+        Enrolment.objects.select_related(*(f"cohort__{name}" for name in cohort_related())),
         pk=enrolment_id,
     )
     if enrolment.trainee_id != user.pk:
@@ -173,6 +180,28 @@ class Field:
     theirs: str | None = None  # the other device's text, after a conflict on a form post
     # Table cells share their column's hint, printed once above the table.
     shared_hint_id: str = ""
+    # The usual words of the question, when ``label`` is its easy-read wording.
+    usual_label: str = ""
+    # Other ways to answer than writing, and what was given so far (addresses to hear or see).
+    formats: tuple[str, ...] = ()
+    audio_url: str = ""
+    picture_url: str = ""
+
+    @property
+    def takes_audio(self):
+        return AUDIO in self.formats
+
+    @property
+    def takes_picture(self):
+        return PICTURE in self.formats
+
+    @property
+    def audio_key(self):
+        return file_key(self.key, AUDIO)
+
+    @property
+    def picture_key(self):
+        return file_key(self.key, PICTURE)
 
     @property
     def hint_id(self):
@@ -192,6 +221,12 @@ class PartView:
     fields: list[Field] = field(default_factory=list)
     rows: list[tuple[str, list[tuple[str, Field]]]] = field(default_factory=list)
     items: list[tuple[object, Field, Field | None]] = field(default_factory=list)
+    # Instructions of a table and question of a classification, in easy read when the group
+    # prefers it and the author wrote them; the usual words are then kept beside them.
+    instructions: str = ""
+    usual_instructions: str = ""
+    question: str = ""
+    usual_question: str = ""
 
     @property
     def template(self):
@@ -209,8 +244,22 @@ def visibility_words(visibility):
     }.get(visibility, _("Your trainer can read these answers."))
 
 
-def _part_views(parts, answers, feedback, *, values=None, conflicts=None):
-    """Parts with a ``Field`` per prompt, holding the text to show and any comments."""
+def answer_file_url(file_id):
+    """Where a recording or picture answer is heard or seen; empty when there is none."""
+    return reverse("worksheets:answer_file", args=[file_id]) if file_id else ""
+
+
+def _in_easy_read(easy, usual, easy_read):
+    """``(words to show, usual words to offer beside them)``."""
+    if easy_read and easy:
+        return easy, usual
+    return usual, ""
+
+
+def _part_views(parts, answers, feedback, *, values=None, conflicts=None, easy_read=False):
+    """Parts with a ``Field`` per prompt, holding the text to show and any comments, and any
+    recording or picture given. ``easy_read`` shows the easy-read wording where there is one.
+    """
     values = answers if values is None else values
     conflicts = conflicts or {}
     counter = 0
@@ -219,21 +268,33 @@ def _part_views(parts, answers, feedback, *, values=None, conflicts=None):
         by_key = {}
         for prompt in part.prompts:
             counter += 1
+            label, usual_label = _in_easy_read(prompt.easy_label, prompt.label, easy_read)
             by_key[prompt.key] = Field(
                 key=prompt.key,
                 id=f"answer-{counter}",
-                label=prompt.label,
+                label=label,
+                usual_label=usual_label,
                 hint=prompt.hint,
                 value=values[prompt.key] if prompt.key in values else answers.get(prompt.key, ""),
                 choices=prompt.choices,
                 feedback=feedback.get(prompt.key, []),
                 theirs=conflicts.get(prompt.key, {}).get("theirs"),
+                formats=prompt.formats,
+                # Answers, not ``values``: a file is only ever what the server holds.
+                audio_url=answer_file_url(answers.get(prompt.file_key(AUDIO))),
+                picture_url=answer_file_url(answers.get(prompt.file_key(PICTURE))),
             )
         view = PartView(
             part=part,
             number=number,
             visibility_text=visibility_words(part.visibility),
             fields=list(by_key.values()),
+        )
+        view.instructions, view.usual_instructions = _in_easy_read(
+            part.easy_instructions, part.instructions, easy_read
+        )
+        view.question, view.usual_question = _in_easy_read(
+            part.easy_question, part.question, easy_read
         )
         if part.kind == "table":
             for row_key, _label in part.rows:
@@ -293,6 +354,39 @@ def _read_only_reason(enrolment, response):
     return ""
 
 
+def answer_format_strings():
+    """The words answer_formats.js shows, translated here so the script holds no English."""
+    return {
+        "record": _("Record"),
+        "stop": _("Stop"),
+        "listen": _("Listen"),
+        "stop_listening": _("Stop listening"),
+        "delete": _("Delete"),
+        "confirm_delete": _("Delete this recording? Press Delete again to be sure."),
+        "confirm_delete_picture": _("Delete this picture? Press the button again to be sure."),
+        "recording": _("Recording… %(time)s. Press Stop when you have finished."),
+        "sending_audio": _("Saving your recording…"),
+        "sending_picture": _("Saving your picture…"),
+        "saved_audio": _("Your recording is saved."),
+        "saved_picture": _("Your picture is saved."),
+        "deleted_audio": _("The recording is deleted from your answer."),
+        "deleted_picture": _("The picture is deleted from your answer."),
+        "no_microphone": _(
+            "The microphone could not be used. Check that this site may use it, or write "
+            "your answer instead."
+        ),
+        "no_recorder": _(
+            "This browser cannot record sound. You can write your answer, or use another browser."
+        ),
+        "failed": _(
+            "It could not be saved: no connection. It is still here: press Save again to retry."
+        ),
+        "retry": _("Save again"),
+        "too_long": _("Recordings stop after %(minutes)s minutes."),
+        "picture_alt": _("Your picture for this answer"),
+    }
+
+
 def autosave_strings():
     """The words autosave.js shows, translated here so the script holds no English."""
     return {
@@ -336,6 +430,19 @@ def _fill_context(request, enrolment, worksheet, response, *, values=None, confl
     answers = readable_answers(request.user, response, parts)
     editable = enrolment.can_work and response.is_editable
     save_url = reverse("worksheets:save", args=[enrolment.pk, worksheet.pk])
+    easy_read = prefers_easy_read(enrolment.cohort)
+    instructions, usual_instructions = _in_easy_read(
+        worksheet.easy_read_instructions, worksheet.instructions, easy_read
+    )
+    part_views = _part_views(
+        parts,
+        answers,
+        _feedback_by_key(request.user, response, parts),
+        values=values,
+        conflicts=conflicts,
+        easy_read=easy_read,
+    )
+    takes_files = any(f.formats for view in part_views for f in view.fields)
     return {
         "enrolment": enrolment,
         "cohort": enrolment.cohort,
@@ -343,13 +450,17 @@ def _fill_context(request, enrolment, worksheet, response, *, values=None, confl
         "response": response,
         "status_code": status_of(response if response.pk else None)[0],
         "status_label": status_of(response if response.pk else None)[1],
-        "parts": _part_views(
-            parts,
-            answers,
-            _feedback_by_key(request.user, response, parts),
-            values=values,
-            conflicts=conflicts,
-        ),
+        "parts": part_views,
+        "instructions": instructions,
+        "usual_instructions": usual_instructions,
+        "takes_files": takes_files,
+        "files_url": reverse("worksheets:answer_files", args=[enrolment.pk, worksheet.pk]),
+        # One per page load: a form post sent twice (a double tap, the back button) stores
+        # its files once. The page's script makes one per recording or picture instead.
+        "upload_token": uuid.uuid4().hex,
+        "audio_max_bytes": audio_max_bytes(),
+        "picture_max_bytes": picture_max_bytes(),
+        "answer_format_strings": answer_format_strings() if takes_files else {},
         "editable": editable,
         "read_only_reason": "" if editable else _read_only_reason(enrolment, response),
         "conflicts": conflicts or {},
@@ -575,7 +686,15 @@ def submit(request, enrolment_id, worksheet_id):
             return _render_again(request, enrolment, worksheet, posted, error=error)
         if result.conflicts:
             return _render_again(request, enrolment, worksheet, posted, conflicts=result.conflicts)
-        response = result.response
+        if request.FILES:
+            # A picture chosen without JavaScript comes with the hand-in: kept first too.
+            from .answer_files import save_posted_files
+
+            try:
+                save_posted_files(request, enrolment, worksheet)
+            except ValidationError as error:
+                return _render_again(request, enrolment, worksheet, {}, error=_first_message(error))
+        response = _existing_response(enrolment, worksheet)
     if response.pk is None or not any((response.answers or {}).values()):
         if response.is_editable:
             messages.error(request, _("Write at least one answer before you hand it in."))
@@ -621,7 +740,9 @@ def response_pdf(request, enrolment_id, worksheet_id):
         key: [comment.text for comment in found]
         for key, found in _feedback_by_key(request.user, response, parts).items()
     }
-    result = pdf.render_response_pdf(response, parts, answers, comments=comments)
+    result = pdf.render_response_pdf(
+        response, parts, answers, comments=comments, pictures=pdf.answer_pictures([answers])
+    )
     return _pdf_reply(result, f"{slugify(worksheet.title) or 'worksheet'}.pdf")
 
 
@@ -654,4 +775,8 @@ def portfolio_pdf(request):
             answers = readable_answers(request.user, response, parts)
             if answers or response.status != Status.DRAFT:
                 items.append((response, parts, answers))
-    return _pdf_reply(pdf.render_portfolio_pdf(items, trainee=request.user), "my-worksheets.pdf")
+    pictures = pdf.answer_pictures([answers for _response, _parts, answers in items])
+    return _pdf_reply(
+        pdf.render_portfolio_pdf(items, trainee=request.user, pictures=pictures),
+        "my-worksheets.pdf",
+    )

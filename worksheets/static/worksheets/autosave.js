@@ -232,6 +232,8 @@
   var timer = null;
   var retryTimer = null;
   var device = deviceId();
+  // answer_formats.js sends recordings and pictures as this same tab.
+  form.setAttribute("data-device", device);
 
   function deviceId() {
     // The same id for the life of this tab, reloads included, so that the server recognises
