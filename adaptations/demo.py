@@ -12,6 +12,7 @@ from django.core.management.base import OutputWrapper
 
 from curriculum.demo_content import PROGRAMME
 from curriculum.models import ProgrammePage, SessionPlanPage
+from lms.page_translations import in_library
 from training.models import Organisation
 
 from .changes import review_for
@@ -33,7 +34,7 @@ TIP = (
 
 def load(stdout=None):
     out = stdout or OutputWrapper(io.StringIO())
-    source = ProgrammePage.objects.filter(slug=PROGRAMME["slug"]).first()
+    source = in_library(ProgrammePage.objects.filter(slug=PROGRAMME["slug"])).first()
     organisation = Organisation.objects.filter(slug=ORGANISATION_SLUG).first()
     if source is None or organisation is None:
         out.write("  adaptation skipped: load the demo programme and organisation first")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from curriculum.demo_content import COHORT, ORGANISATION, PROGRAMME
 from curriculum.models import ProgrammePage
+from lms.page_translations import in_library
 from training.models import Cohort, Enrolment
 
 from .evaluation import CONSENT_STATEMENT, ensure_invitations, score
@@ -50,7 +51,7 @@ def demo_answer(instrument, item, person, position, timepoint):
 
 
 def load(*, stdout=None):
-    programme = ProgrammePage.objects.get(slug=PROGRAMME["slug"])
+    programme = in_library(ProgrammePage.objects.filter(slug=PROGRAMME["slug"])).get()
     cohort = Cohort.objects.get(name=COHORT["name"], organisation__slug=ORGANISATION["slug"])
     instruments = list(
         Instrument.objects.filter(built_in=True, short_name__in=BUILT_IN)

@@ -11,6 +11,7 @@ import hashlib
 from wagtail.blocks import StreamValue
 
 from curriculum.models import ProgrammePage, SessionPlanPage
+from lms.page_translations import in_library
 
 from .h5p_build import DEMO_TITLE, build_package
 from .h5p_package import content_dir, install_package
@@ -54,7 +55,7 @@ def place_in_session(activity, plan):
 
 def load(*, stdout=None):
     """Returns the demo H5PActivity, or None when the demo programme is missing."""
-    programme = ProgrammePage.objects.filter(slug=PROGRAMME_SLUG).first()
+    programme = in_library(ProgrammePage.objects.filter(slug=PROGRAMME_SLUG)).first()
     plan = (
         SessionPlanPage.objects.child_of(programme).filter(number=SESSION_NUMBER).first()
         if programme

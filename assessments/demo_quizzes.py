@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from curriculum.models import ProgrammePage, SessionPlanPage
+from lms.page_translations import in_library
 from training.models import Cohort, Enrolment
 
 from . import quizzes as service
@@ -287,7 +288,7 @@ def load_attempts(quiz, cohort, trainer):
 
 def load(*, stdout=None):
     """Add the demo quiz and attempts; returns the quiz."""
-    programme = ProgrammePage.objects.filter(slug=PROGRAMME_SLUG).first()
+    programme = in_library(ProgrammePage.objects.filter(slug=PROGRAMME_SLUG)).first()
     cohort = Cohort.objects.filter(name=COHORT_NAME, organisation__slug="kent").first()
     if programme is None or cohort is None:
         raise ValueError("Load the demo first: python manage.py load_demo")

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from curriculum.models import ProgrammePage, SessionPlanPage
+from lms.page_translations import in_library
 from training.models import CompletionRule, Enrolment
 
 from .models import SelfAssessment, SelfRating
@@ -42,7 +43,7 @@ RATINGS = {
 def load(*, stdout=None):
     """Turn on the self-assessment for the demo session and rate it. Returns the
     self-assessment, or None when the demo curriculum is not loaded."""
-    programme = ProgrammePage.objects.filter(slug=PROGRAMME_SLUG).first()
+    programme = in_library(ProgrammePage.objects.filter(slug=PROGRAMME_SLUG)).first()
     plan = (
         SessionPlanPage.objects.child_of(programme).filter(number=SESSION_NUMBER).first()
         if programme

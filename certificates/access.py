@@ -19,9 +19,7 @@ from .models.issued import normalise_code
 
 
 def is_officer(user):
-    return user.is_authenticated and (
-        user.is_superuser or has_role(user, Role.CERTIFYING_OFFICER)
-    )
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.CERTIFYING_OFFICER))
 
 
 def issuing_cohorts(user):

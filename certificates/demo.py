@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from curriculum.models import ProgrammePage
+from lms.page_translations import in_library
 
 from .credits import programme_credit_summary
 from .models import CreditFramework, CreditMapping
@@ -51,8 +52,8 @@ RECOGNITION = {
 
 def find_programme():
     programme = (
-        ProgrammePage.objects.filter(slug=PROGRAMME_SLUG).first()
-        or ProgrammePage.objects.filter(title=PROGRAMME_TITLE).first()
+        in_library(ProgrammePage.objects.filter(slug=PROGRAMME_SLUG)).first()
+        or in_library(ProgrammePage.objects.filter(title=PROGRAMME_TITLE)).first()
     )
     if programme is None:
         raise ValueError("Load the demo first: python manage.py load_demo")

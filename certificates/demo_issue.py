@@ -140,9 +140,7 @@ def load(*, stdout=None):
     programme = kent_cohort.programme
     trainer = User.objects.get(username="trainer")
     with transaction.atomic():
-        officer = _person(
-            *OFFICER, Group.objects.get(name=Role.CERTIFYING_OFFICER.value), kent
-        )
+        officer = _person(*OFFICER, Group.objects.get(name=Role.CERTIFYING_OFFICER.value), kent)
         CertificateTemplate.objects.update_or_create(
             organisation=kent, language="en", defaults=KENT_TEMPLATE
         )
@@ -180,9 +178,7 @@ def load(*, stdout=None):
                 },
             )
             absent = ABSENT.get(number, set())
-            take_register(
-                session, cohort, trainer, {name: ("absent", None, "") for name in absent}
-            )
+            take_register(session, cohort, trainer, {name: ("absent", None, "") for name in absent})
         enrolments = list(
             cohort.enrolments.select_related("trainee", "cohort__programme", "cohort__organisation")
         )

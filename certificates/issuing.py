@@ -43,9 +43,7 @@ class NotEligible(ValidationError):
 def verify_url(code):
     from django.conf import settings
 
-    return settings.CERTIFICATES_BASE_URL.rstrip("/") + reverse(
-        "certificates:verify", args=[code]
-    )
+    return settings.CERTIFICATES_BASE_URL.rstrip("/") + reverse("certificates:verify", args=[code])
 
 
 def person_name(user):
@@ -81,8 +79,7 @@ def eligibility(enrolments):
     """Eligibility of each enrolment, in a fixed number of queries."""
     enrolments = list(enrolments)
     issued = {
-        c.enrolment_id: c
-        for c in Certificate.objects.current().filter(enrolment__in=enrolments)
+        c.enrolment_id: c for c in Certificate.objects.current().filter(enrolment__in=enrolments)
     }
     return [
         Eligibility(progress.enrolment, progress, issued.get(progress.enrolment.pk))
@@ -256,9 +253,7 @@ class IssueContext:
         )
 
 
-def build_snapshot(
-    progress, template, *, holder_name, officer, issued_on, expires_on, shared=None
-):
+def build_snapshot(progress, template, *, holder_name, officer, issued_on, expires_on, shared=None):
     """Everything the certificate states, as plain JSON values, frozen at issue."""
     shared = shared or IssueContext()
     enrolment = progress.enrolment
@@ -357,9 +352,10 @@ def _expiry(template, issued_on):
 
 def _check_officer(officer, cohort):
     if not can_issue(officer, cohort):
-        raise PermissionDenied(_("Only a certifying officer of %(organisation)s may do this.") % {
-            "organisation": cohort.organisation
-        })
+        raise PermissionDenied(
+            _("Only a certifying officer of %(organisation)s may do this.")
+            % {"organisation": cohort.organisation}
+        )
 
 
 def _create(progress, officer, *, holder_name, kind, reason="", detail=None, shared=None):
@@ -409,9 +405,10 @@ def _create(progress, officer, *, holder_name, kind, reason="", detail=None, sha
                 detail={"sha256": certificate.pdf_sha256, **(detail or {})},
             )
     except IntegrityError:
-        raise NotEligible(_("%(name)s already has a valid certificate for this programme.") % {
-            "name": holder_name
-        }) from None
+        raise NotEligible(
+            _("%(name)s already has a valid certificate for this programme.")
+            % {"name": holder_name}
+        ) from None
     return certificate
 
 
@@ -426,9 +423,10 @@ def issue(enrolment, officer, *, holder_name=None, state=None, shared=None):
     if state is None:
         (state,) = eligibility([enrolment])
     if state.certificate is not None:
-        raise NotEligible(_("%(name)s already has a valid certificate for this programme.") % {
-            "name": person_name(enrolment.trainee)
-        })
+        raise NotEligible(
+            _("%(name)s already has a valid certificate for this programme.")
+            % {"name": person_name(enrolment.trainee)}
+        )
     if state.reason:
         raise NotEligible(
             _("%(name)s cannot receive a certificate: %(reason)s")
@@ -452,9 +450,10 @@ def revoke(certificate, officer, reason):
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.status != Certificate.Status.VALID:
-            raise ValidationError(_("This certificate is already %(state)s.") % {
-                "state": locked.get_status_display().lower()
-            })
+            raise ValidationError(
+                _("This certificate is already %(state)s.")
+                % {"state": locked.get_status_display().lower()}
+            )
         now = timezone.now()
         locked.status = Certificate.Status.REVOKED
         locked.status_changed_at = now
@@ -511,6 +510,8 @@ def reissue(certificate, officer, reason, *, holder_name=None):
 def record(certificate, kind, user, **detail):
     """Add a line to the log (downloads, the holder's choices)."""
     return CertificateEvent.objects.create(
-        certificate=certificate, kind=kind, actor=user if user.is_authenticated else None,
+        certificate=certificate,
+        kind=kind,
+        actor=user if user.is_authenticated else None,
         detail=detail,
     )

@@ -20,9 +20,9 @@ from .models import CertificateTemplate
 
 
 def _member_of(user, organisation_id):
-    return user.is_superuser or Organisation.objects.filter(
-        pk=organisation_id, members=user
-    ).exists()
+    return (
+        user.is_superuser or Organisation.objects.filter(pk=organisation_id, members=user).exists()
+    )
 
 
 class TemplatePermissionPolicy(ModelPermissionPolicy):

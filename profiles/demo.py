@@ -9,6 +9,7 @@ point at them stay valid.
 import copy
 
 from curriculum.models import ProgrammePage, SessionPlanPage
+from lms.page_translations import in_library
 
 from .models import AdaptationProfile
 
@@ -115,7 +116,7 @@ def apply_to_cohort(cohort):
 
 
 def demo_session():
-    programme = ProgrammePage.objects.filter(slug=PROGRAMME_SLUG).first()
+    programme = in_library(ProgrammePage.objects.filter(slug=PROGRAMME_SLUG)).first()
     if programme is None:
         raise ValueError("Load the demo first: python manage.py load_demo")
     return SessionPlanPage.objects.child_of(programme).get(number=SESSION_NUMBER)

@@ -22,8 +22,7 @@ REQUIRED_PLACEHOLDERS = ("name", "programme")
 # their language (certificates/issuing.py).
 DEFAULT_TITLE = gettext_noop("Certificate of completion")
 DEFAULT_STATEMENT = gettext_noop(
-    "{name} has completed the peer support training programme {programme} "
-    "with {organisation}."
+    "{name} has completed the peer support training programme {programme} with {organisation}."
 )
 
 

@@ -57,8 +57,14 @@ def test_officer_issues_a_cohort_and_the_trainee_s_certificate_verifies_until_re
 
     # The background worker issues them; the page follows its progress.
     call_command(
-        "db_worker", "--backend", "certificates", "--batch", "--interval", "0",
-        "--no-startup-delay", "--no-reload",
+        "db_worker",
+        "--backend",
+        "certificates",
+        "--batch",
+        "--interval",
+        "0",
+        "--no-startup-delay",
+        "--no-reload",
     )
     page.locator("#run-counts", has_text="3 of 3 issued, 0 not issued.").wait_for()
     page.locator("#run-label", has_text="Finished").wait_for()

@@ -15,9 +15,7 @@ pytestmark = [
 ]
 
 
-def test_a_trainee_of_a_dutch_cohort_reads_the_site_and_the_session_in_dutch(
-    live_server, page
-):
+def test_a_trainee_of_a_dutch_cohort_reads_the_site_and_the_session_in_dutch(live_server, page):
     from curriculum.management.commands.load_demo import DEMO_PASSWORD
     from lms import demo_languages
 

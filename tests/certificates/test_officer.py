@@ -126,8 +126,14 @@ def test_a_cohort_is_issued_by_the_background_worker_with_progress(
     assert (status["status"], status["issued"], status["total"]) == ("queued", 0, 1)
 
     call_command(
-        "db_worker", "--backend", "certificates", "--batch", "--interval", "0",
-        "--no-startup-delay", "--no-reload",
+        "db_worker",
+        "--backend",
+        "certificates",
+        "--batch",
+        "--interval",
+        "0",
+        "--no-startup-delay",
+        "--no-reload",
     )
 
     run.refresh_from_db()

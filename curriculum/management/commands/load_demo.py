@@ -133,6 +133,28 @@ class Command(BaseCommand):
         demo_credits.load(stdout=out)
         out.write("Certificates:")
         demo_issue.load(stdout=out)
+        self.load_adaptations(out)
+
+    def load_adaptations(self, out):
+        """Easy read and answer formats, the Dutch translation, and Kent's adaptation for
+        autistic adults with its own cohort. The order matters: the adaptation copies the
+        worksheets and session plans as they are then, easy read and answer formats
+        included, and the original's later improvement is what Kent sees waiting."""
+        from adaptations import demo as demo_adaptations
+        from lms import demo_languages
+        from profiles import demo as demo_profiles
+        from profiles import demo_cohort
+        from worksheets import demo_formats
+
+        out.write("Worksheets:")
+        demo_formats.load(stdout=out)
+        out.write("Profiles:")
+        demo_profiles.load(stdout=out)
+        out.write("Languages:")
+        demo_languages.load(stdout=out)
+        out.write("Adaptations:")
+        adaptation = demo_adaptations.load(stdout=out)
+        demo_cohort.load(adaptation, stdout=out)
 
     # --- snippets ---------------------------------------------------------------------------
 
