@@ -3,6 +3,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import ProgrammePage
+from lms.page_translations import in_library
 from profiles.models import AdaptationProfile
 
 from .access import organisations_for_adapting
@@ -54,6 +55,8 @@ class AdaptForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations_for_adapting(user)
+        # Translations are the same programme in another language: adapt the original.
+        self.fields["source"].queryset = in_library(ProgrammePage.objects.live()).order_by("title")
 
     def clean(self):
         data = super().clean()

@@ -16,9 +16,11 @@ def main():
     args = parser.parse_args()
     demo_database()
     from curriculum.models import ProgrammePage, SessionPlanPage
+    from lms.page_translations import in_library
 
-    session = SessionPlanPage.objects.get(number=2)
-    programme = ProgrammePage.objects.get()
+    # The library's own programme: the demo also has its Dutch translation and an adaptation.
+    programme = in_library(ProgrammePage.objects.filter(slug="peer-support-agent")).get()
+    session = SessionPlanPage.objects.child_of(programme).get(number=2)
     time_pages(
         client_for("trainer"),
         {

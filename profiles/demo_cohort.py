@@ -21,7 +21,7 @@ from lms import demo_languages
 from lms.page_translations import translate_page
 from lms.roles import Role
 from training.demo import recompute_progress, schedule
-from training.models import Cohort, CohortTrainer, Enrolment
+from training.models import Cohort, CohortTrainer, Enrolment, ScheduledSession
 
 from .demo import SESSION_NUMBER, apply_easy_read, apply_to_cohort
 
@@ -75,6 +75,10 @@ def load(adaptation, stdout=None):
         )
 
     plans = list(SessionPlanPage.objects.child_of(programme).live().order_by("number"))
+    # A cohort moved to another adaptation drops the old one's sessions from its calendar.
+    ScheduledSession.objects.filter(cohort=cohort, session_plan__isnull=False).exclude(
+        session_plan__in=plans
+    ).delete()
     sessions = schedule(cohort, plans, days=DAYS, places=[PLACE], live_index=None)
     if sessions:
         cohort.starts_on = sessions[0].starts_at.date()

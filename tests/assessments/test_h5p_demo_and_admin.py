@@ -11,7 +11,7 @@ from assessments import demo_h5p
 from assessments.h5p_build import DEMO_TITLE
 from assessments.h5p_package import content_dir
 from assessments.models import H5PActivity
-from curriculum.models import SessionPlanPage
+from tests import demo_pages
 
 from .conftest_h5p import demo_bytes, demo_files, h5p_media, zip_of  # noqa: F401
 
@@ -24,7 +24,7 @@ def test_demo_load_is_idempotent(h5p_media, tmp_path):
     second = demo_h5p.load()
     assert first.pk == second.pk and H5PActivity.objects.filter(title=DEMO_TITLE).count() == 1
     assert (content_dir(first) / "h5p.json").is_file()
-    plan = SessionPlanPage.objects.get(number=2, slug__isnull=False, live=True)
+    plan = demo_pages.session(2)
     uses = [
         item["value"].get("h5p")
         for item in plan.specific.activities.raw_data

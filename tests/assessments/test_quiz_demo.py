@@ -7,7 +7,7 @@ from django.urls import reverse
 from assessments import demo_quizzes
 from assessments.models import Quiz, QuizAnswer, QuizAttempt, QuizResult
 from assessments.quizzes import programme_quizzes
-from curriculum.models import ProgrammePage
+from tests import demo_pages
 from training.models import Enrolment
 
 
@@ -38,7 +38,7 @@ def test_the_demo_quiz_loads_twice_to_the_same_data(client):
 
     kinds = [item["type"] for item in quiz.questions.raw_data]
     assert kinds == ["single_choice", "multiple_choice", "true_false", "matching", "short_answer"]
-    programme = ProgrammePage.objects.get(slug=demo_quizzes.PROGRAMME_SLUG)
+    programme = demo_pages.programme()
     placed = [(session.number, q.pk) for session, q in programme_quizzes(programme)]
     assert placed == [(2, quiz.pk)]
 
@@ -66,6 +66,6 @@ def test_the_demo_survives_load_demo_running_again():
     demo_quizzes.load()
     call_command("load_demo", verbosity=0)  # rewrites the session's activities
     demo_quizzes.load()
-    programme = ProgrammePage.objects.get(slug=demo_quizzes.PROGRAMME_SLUG)
+    programme = demo_pages.programme()
     assert len(programme_quizzes(programme)) == 1
     assert Quiz.objects.filter(title=demo_quizzes.QUIZ["title"]).count() == 1

@@ -21,11 +21,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-# One browser per test, started after the test database is ready: playwright's greenlets
-# change which database connection object Django hands out, and a browser that outlived one
-# test would stop the next test's serialized rollback from restoring the migrated data.
-@pytest.fixture
-def browser():
+# Chromium's own stand-in for a microphone (a steady tone), allowed without asking, as a
+# trainee would allow it when the browser asks: for tests that record an answer.
+FAKE_MICROPHONE = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
+def chromium(extra_args=()):
+    """Start Debian's chromium through playwright; a generator for fixtures to yield from."""
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium.")
     from playwright.sync_api import sync_playwright
@@ -36,7 +38,9 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args]
+            )
             yield browser
             browser.close()
     finally:
@@ -44,6 +48,14 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# One browser per test, started after the test database is ready: playwright's greenlets
+# change which database connection object Django hands out, and a browser that outlived one
+# test would stop the next test's serialized rollback from restoring the migrated data.
+@pytest.fixture
+def browser():
+    yield from chromium()
 
 
 @pytest.fixture

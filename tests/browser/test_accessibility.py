@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 
+from tests import demo_pages
 from tests.browser.test_trainer_runs_a_session import log_in
 
 pytestmark = [
@@ -99,12 +100,11 @@ def demo_urls():
     from assessments.models import Quiz, SelfAssessment
     from certificates.models import Certificate
     from training.models import Enrolment
-    from worksheets.models import Worksheet
 
     marie = Enrolment.objects.select_related("cohort").get(
         trainee__username="marie", cohort__name="Kent, spring 2027"
     )
-    worksheets = {w.title: w for w in Worksheet.objects.all()}
+    worksheets = demo_pages.worksheets()
     quiz = Quiz.objects.order_by("pk").first()
     self_assessment = SelfAssessment.objects.order_by("pk").first()
     certificate = Certificate.objects.order_by("pk").first()

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import FAKE_MICROPHONE, chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,26 +25,7 @@ MAX_TABS = 60
 @pytest.fixture
 def browser():
     """Like tests/browser/conftest.py's, with a fake microphone."""
-    import os
-    import shutil
-
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium.")
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    yield from chromium(FAKE_MICROPHONE)
 
 
 @pytest.fixture
@@ -69,9 +50,34 @@ FOCUSED = """() => {
     text: (element.innerText || element.value || "").trim().slice(0, 80),
     label: label.trim().slice(0, 120),
     outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 1,
+    outlineColor: style.outlineColor,
     shadow: style.boxShadow !== "none",
+    // What the ring is drawn on: the colour of the nearest ancestor that paints one.
+    around: (() => {
+      for (let node = element.parentElement; node; node = node.parentElement) {
+        const colour = getComputedStyle(node).backgroundColor;
+        if (colour !== "rgba(0, 0, 0, 0)" && colour !== "transparent") return colour;
+      }
+      return "rgb(255, 255, 255)";
+    })(),
   };
 }"""
+
+
+def luminance(css_colour):
+    """Relative luminance (WCAG 2) of an ``rgb(...)``/``rgba(...)`` colour."""
+    red, green, blue = (int(n) for n in re.findall(r"[\d.]+", css_colour)[:3])
+
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def contrast(first, second):
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 def focused(page):
@@ -87,6 +93,10 @@ def tab_to(page, matches, *, backwards=False):
         if element is None:
             continue
         assert element["outline"] or element["shadow"], f"focus not visible on {element}"
+        if element["outline"]:
+            # WCAG 2.2, 1.4.11: a focus ring needs 3:1 against what is next to it.
+            ratio = contrast(element["outlineColor"], element["around"])
+            assert ratio >= 3, f"focus ring {ratio:.1f}:1 on {element}"
         if matches(element):
             return element
     raise AssertionError(f"Tab never reached the element wanted; last was {focused(page)}")

@@ -11,7 +11,8 @@ from django.urls import reverse
 from assessments.demo_h5p import place_in_session
 from assessments.h5p_build import write_demo_package
 from assessments.models import H5PActivity, H5PResult, XAPIStatement
-from curriculum.models import ProgrammePage, SessionPlanPage
+from curriculum.models import SessionPlanPage
+from tests import demo_pages
 from training.models import Enrolment
 
 from .test_trainer_runs_a_session import log_in
@@ -47,7 +48,7 @@ def test_trainee_plays_the_demo_activity_and_the_score_is_recorded(
     assert activity.main_library == "H5P.PeerCheck 1.0"
 
     # It goes into an activity of the demo session (session 2).
-    programme = ProgrammePage.objects.get(slug="peer-support-agent")
+    programme = demo_pages.programme()
     plan = SessionPlanPage.objects.child_of(programme).get(number=2)
     assert place_in_session(activity, plan.specific)
 

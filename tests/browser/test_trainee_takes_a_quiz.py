@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from tests import demo_pages
 from tests.browser.test_trainer_runs_a_session import log_in
 
 pytestmark = [
@@ -18,12 +19,11 @@ def test_a_trainee_takes_the_quiz_and_the_trainer_marks_it(live_server, page):
     from assessments import demo_quizzes
     from assessments.models import QuizAnswer, QuizResult
     from curriculum.management.commands.load_demo import DEMO_PASSWORD
-    from curriculum.models import SessionPlanPage
     from training.models import Cohort
 
     call_command("load_demo", verbosity=0)
     quiz = demo_quizzes.load()
-    session = SessionPlanPage.objects.get(number=2, slug__isnull=False, live=True)
+    session = demo_pages.session(2)
     cohort = Cohort.objects.get(name="Kent, spring 2027")
     base = live_server.url
 

@@ -20,11 +20,11 @@ from curriculum.models import (
     ContentNote,
     CurriculumIndexPage,
     PeerSupportValue,
-    ProgrammePage,
     SessionPlanPage,
 )
 from curriculum.timing import Minutes
 from lms.roles import Role
+from tests import demo_pages
 from training.models import Organisation
 from worksheets.models import Worksheet
 
@@ -46,7 +46,7 @@ def demo(db):
 
 @pytest.fixture
 def session(demo):
-    return SessionPlanPage.objects.get(slug="delving-deeper-peer-support-agent")
+    return demo_pages.session(2)
 
 
 def activities(page):
@@ -143,12 +143,12 @@ def test_values_are_in_teaching_order(demo):
     assert list(PeerSupportValue.objects.values_list("name", flat=True)) == expected
     assert list(PeerSupportValue.objects.values_list("sort_order", flat=True)) == list(range(7))
     assert all(PeerSupportValue.objects.values_list("description", flat=True))
-    programme = ProgrammePage.objects.get(slug="peer-support-agent")
+    programme = demo_pages.programme()
     assert [value.name for value, _ in programme.peer_support_values()] == expected
 
 
 def test_programme_hours_add_up_its_sessions(demo):
-    programme = ProgrammePage.objects.get(slug="peer-support-agent")
+    programme = demo_pages.programme()
     durations = [session.planned_duration for session in programme.sessions()]
     assert len(durations) >= 2
     assert programme.total_planned_hours == round(sum(durations) / 60, 1)
@@ -235,10 +235,10 @@ def counts():
 
 def test_running_twice_changes_nothing_but_the_revisions(demo, client):
     before = counts()
-    session = SessionPlanPage.objects.get(number=2)
+    session = demo_pages.session(2)
     load()
     assert counts() == before
-    again = SessionPlanPage.objects.get(number=2)
+    again = demo_pages.session(2)
     assert again.pk == session.pk
     assert again.live and again.latest_revision_id != session.latest_revision_id
     assert len(activities(again)) == 4
@@ -312,24 +312,24 @@ def test_refuses_to_run_where_settings_do_not_allow_demo_data(db, settings):
 def test_the_demo_worksheets_are_composed_of_parts(demo):
     kinds = {
         title: [(block.block_type, block.value["visibility"]) for block in w.parts]
-        for title, w in ((w.title, w) for w in Worksheet.objects.all())
+        for title, w in demo_pages.worksheets().items()
     }
     assert kinds["My role model"] == [("reflection", "private")] * 3
     assert kinds["Me as a role model"] == [("table", "group")]
     assert kinds["Secrecy and confidentiality"] == [("classification", "group")]
     assert kinds["The story of Tomas: questions"] == [("case_questions", "trainer")]
-    secrecy = Worksheet.objects.get(title="Secrecy and confidentiality")
+    secrecy = demo_pages.worksheet("Secrecy and confidentiality")
     [part] = secrecy.layout(for_trainer=True)
     assert len(part.items) == 13
     assert all(item.answer in {"Yes", "No", "It depends"} for item in part.items)
-    table = Worksheet.objects.get(title="Me as a role model").layout()[0]
+    table = demo_pages.worksheet("Me as a role model").layout()[0]
     assert [label for _key, label in table.rows][:2] == ["Hope", "Experience"]
 
 
 def test_rerunning_keeps_worksheet_answer_keys(demo):
-    before = {w.title: [b.id for b in w.parts] for w in Worksheet.objects.all()}
+    before = {w.title: [b.id for b in w.parts] for w in demo_pages.worksheets().values()}
     load()
-    after = {w.title: [b.id for b in w.parts] for w in Worksheet.objects.all()}
+    after = {w.title: [b.id for b in w.parts] for w in demo_pages.worksheets().values()}
     assert before == after
 
 

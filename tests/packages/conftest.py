@@ -18,6 +18,7 @@ from curriculum.models import (
     ProgrammePage,
     ProgrammeValue,
 )
+from tests import demo_pages
 from tests.factories import (
     CaseScenarioFactory,
     WorksheetFactory,
@@ -37,7 +38,7 @@ def png_bytes(colour=(200, 30, 30), size=(12, 8)):
 @pytest.fixture
 def demo_programme(db):
     call_command("load_demo", verbosity=0)
-    return ProgrammePage.objects.get(slug="peer-support-agent")
+    return demo_pages.programme()
 
 
 @pytest.fixture

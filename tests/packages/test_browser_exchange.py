@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from curriculum.models import ProgrammePage
+from tests import demo_pages
 from tests.browser.conftest import browser  # noqa: F401  (the fixture)
 
 pytestmark = [
@@ -26,7 +27,7 @@ def test_an_editor_exchanges_a_programme_as_a_package(live_server, browser, tmp_
     from curriculum.management.commands.load_demo import DEMO_PASSWORD
 
     call_command("load_demo", verbosity=0)
-    programme = ProgrammePage.objects.get(slug="peer-support-agent")
+    programme = demo_pages.programme()
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     tab = context.new_page()
     tab.set_default_timeout(20_000)

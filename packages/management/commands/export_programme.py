@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from curriculum.models import ProgrammePage
+from lms.page_translations import in_library
 from packages.exporting import ExportError, programme_export
 
 
@@ -23,8 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, programme, output=None, **options):
         pages = ProgrammePage.objects.all()
+        # A slug names the library's own page; its translations share it (give their id).
         found = list(
-            pages.filter(pk=int(programme)) if programme.isdigit() else pages.filter(slug=programme)
+            pages.filter(pk=int(programme))
+            if programme.isdigit()
+            else in_library(pages.filter(slug=programme))
         )
         if not found:
             raise CommandError(f"No programme has the slug or id '{programme}'.")
