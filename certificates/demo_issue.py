@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
+from curriculum.demo_content import COHORT as SPRING_COHORT
 from curriculum.demo_content import DEMO_PASSWORD
 from curriculum.selectors import programme_uses
 from lms.roles import Role
@@ -136,7 +137,8 @@ def _meet_the_rest_of_the_rule(enrolments, trainer):
 
 def load(*, stdout=None):
     kent = Organisation.objects.get(slug="kent")
-    kent_cohort = Cohort.objects.filter(organisation=kent).exclude(name=AUTUMN_COHORT).first()
+    # The spring cohort runs the original programme (another Kent cohort runs an adaptation).
+    kent_cohort = Cohort.objects.get(organisation=kent, name=SPRING_COHORT["name"])
     programme = kent_cohort.programme
     trainer = User.objects.get(username="trainer")
     with transaction.atomic():

@@ -247,7 +247,8 @@ def test_the_trainer_sees_counts_without_names(
     assert "Middle answer (median)" in html
     for e in (enrolment, other_enrolment):
         assert e.trainee.get_full_name() not in html
-        assert e.trainee.last_name not in html
+        # Whole words: a surname such as "Chang" is also the start of "Change".
+        assert not re.search(rf"\b{re.escape(e.trainee.last_name)}\b", html)
     assert "See each trainee&#x27;s answers" in html or "See each trainee's answers" in html
 
 
@@ -419,7 +420,9 @@ def test_the_demo_turns_it_on_and_is_the_same_when_run_twice(client):
     first = demo_self_assessment.load()
     rows = sorted(SelfRating.objects.values_list("enrolment_id", "outcome_id", "phase", "value"))
     second = demo_self_assessment.load()
-    assert first.pk == second.pk and SelfAssessment.objects.count() == 1
+    # One for the original session; the demo adaptation has its own copy.
+    assert first.pk == second.pk
+    assert SelfAssessment.objects.filter(session_plan=first.session_plan).count() == 1
     assert (
         sorted(SelfRating.objects.values_list("enrolment_id", "outcome_id", "phase", "value"))
         == rows

@@ -20,7 +20,6 @@ from curriculum.models import (
     ContentNote,
     CurriculumIndexPage,
     PeerSupportValue,
-    SessionPlanPage,
 )
 from curriculum.timing import Minutes
 from lms.roles import Role
@@ -126,7 +125,7 @@ def test_tomas_scenario_is_attached_with_five_questions_and_content_notes(sessio
 
 
 def test_every_demo_session_fits_its_planned_time(demo):
-    sessions = SessionPlanPage.objects.live().order_by("number")
+    sessions = demo_pages.programme().sessions()
     assert [session.number for session in sessions] == [1, 2, 3]
     for session in sessions:
         session.full_clean()
@@ -174,13 +173,16 @@ def test_default_site_serves_the_curriculum_and_the_welcome_page_is_gone(demo):
 
 def test_nine_trainees_belong_to_the_trainee_group_and_the_organisation(demo):
     from certificates.demo_issue import AUTUMN_TRAINEES
+    from profiles.demo_cohort import USERNAMES as AUTISTIC_ADULTS
 
     trainees = Group.objects.get(name=Role.TRAINEE.value).user_set.filter(
         organisations__slug="kent"
     )
-    # Nine in the spring cohort, plus the five of the autumn cohort that finished.
+    # Nine in the spring cohort, the five of the autumn cohort that finished, and the three
+    # of the cohort that runs the adaptation for autistic adults.
     autumn = [username for username, _first, _last in AUTUMN_TRAINEES]
-    assert sorted(trainees.values_list("username", flat=True)) == sorted(TRAINEES + autumn)
+    expected = TRAINEES + autumn + AUTISTIC_ADULTS
+    assert sorted(trainees.values_list("username", flat=True)) == sorted(expected)
     organisation = Organisation.objects.get(slug="kent")
     assert organisation.name == "Kent Peer Support Network"
     assert organisation.members.filter(username__in=TRAINEES).count() == 9

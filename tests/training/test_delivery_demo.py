@@ -169,15 +169,17 @@ def test_antwerp_has_its_own_people_cohort_register_and_target(antwerp, client):
 
 def test_kent_staff_cannot_see_antwerp_people(kent, antwerp):
     trainer, manager = User.objects.get(username="trainer"), User.objects.get(username="manager")
-    # Kent also has the autumn cohort that finished (the certificates demo).
+    # Kent also has the autumn cohort that finished (the certificates demo) and the one that
+    # runs the adaptation for autistic adults.
     autumn = Cohort.objects.get(name="Kent, autumn 2026")
+    autistic = Cohort.objects.get(name="Kent, autistic adults, 2027")
     for person in (trainer, manager):
         assert list(access.organisations_for(person)) == [kent.organisation]
-        assert set(access.staff_cohorts(person)) == {kent, autumn}
+        assert set(access.staff_cohorts(person)) == {kent, autumn, autistic}
         assert not access.can_run_cohort(person, antwerp)
         visible_people = User.objects.filter(organisations__in=access.organisations_for(person))
         assert not visible_people.filter(username__in=ANTWERP_TRAINEES).exists()
-    assert set(access.managed_cohorts(manager)) == {kent, autumn}
+    assert set(access.managed_cohorts(manager)) == {kent, autumn, autistic}
 
     antwerp_trainer = User.objects.get(username="trainer_antwerp")
     antwerp_manager = User.objects.get(username="manager_antwerp")
@@ -264,10 +266,11 @@ def test_running_twice_changes_nothing(demo, client):
     before, sessions_before = counts(), snapshot()
     session_ids = set(ScheduledSession.objects.values_list("pk", flat=True))
     # Kent spring and Antwerp, plus Kent's finished autumn cohort (certificates demo): five
-    # trainees marked at its three sessions.
-    assert before["Organisation"] == 2 and before["Cohort"] == 3
+    # trainees marked at its three sessions; and Kent's autistic-adults cohort, with three
+    # sessions and no register taken yet.
+    assert before["Organisation"] == 2 and before["Cohort"] == 4
     assert before["AttendanceMark"] == 13 + 5 * 3
-    assert before["ScheduledSession"] == 3 + 1 + 3 + 3
+    assert before["ScheduledSession"] == 3 + 1 + 3 + 3 + 3
     load()
     assert counts() == before
     assert snapshot() == sessions_before

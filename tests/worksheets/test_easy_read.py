@@ -208,7 +208,7 @@ def test_the_demo_worksheet_gets_easy_read_words_and_a_question_answered_by_spea
     ids = [item["id"] for item in worksheet.parts.raw_data]
     again = demo_formats.load()  # safe to run again: same parts, same words
     assert [item["id"] for item in again.parts.raw_data] == ids
-    parts = Worksheet.objects.get(title="My role model").layout()
+    parts = Worksheet.objects.get(pk=worksheet.pk).layout()
     first = parts[0].prompts[0]
     assert first.formats == ("audio", "picture")
     assert first.easy_label.startswith("Think of a person you looked up to.")
