@@ -80,8 +80,10 @@ def test_a_trainee_rates_before_and_after_and_sees_the_change(live_server, page)
     page.context.clear_cookies()
     log_in(page, live_server.url, "trainer", DEMO_PASSWORD)
     from assessments.models import SelfAssessment
+    from tests import demo_pages
 
-    sa = SelfAssessment.objects.get()
+    # The original session's (the demo adaptation has its own copy).
+    sa = SelfAssessment.objects.get(session_plan=demo_pages.session(2))
     cohort_id = sa.ratings.filter(enrolment__cohort__name="Kent, spring 2027").values_list(
         "enrolment__cohort_id", flat=True
     )[0]
