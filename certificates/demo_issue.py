@@ -19,11 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from curriculum.demo_content import COHORT as SPRING_COHORT
-from curriculum.demo_content import DEMO_PASSWORD
 from curriculum.selectors import programme_uses
 from lms.roles import Role
 from training.completion import planned_sessions, progress_for, recompute_enrolments
-from training.demo import take_register
+from training.demo import demo_person, take_register
 from training.models import Cohort, CohortTrainer, Enrolment, Organisation, ScheduledSession
 
 from . import issuing
@@ -56,17 +55,6 @@ KENT_TEMPLATE = {
     "second_signatory_role": "Lead trainer",
     "footer": "Kent Peer Support Network · demo data, not a real award",
 }
-
-
-def _person(username, first_name, last_name, group, organisation):
-    user = User.objects.filter(username=username).first() or User(username=username)
-    user.first_name, user.last_name = first_name, last_name
-    user.is_active, user.is_superuser, user.is_staff = True, False, False
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    user.groups.set([group])
-    organisation.members.add(user)
-    return user
 
 
 def _at(day):
@@ -142,7 +130,11 @@ def load(*, stdout=None):
     programme = kent_cohort.programme
     trainer = User.objects.get(username="trainer")
     with transaction.atomic():
-        officer = _person(*OFFICER, Group.objects.get(name=Role.CERTIFYING_OFFICER.value), kent)
+        officer = demo_person(
+            *OFFICER,
+            group=Group.objects.get(name=Role.CERTIFYING_OFFICER.value),
+            organisation=kent,
+        )
         CertificateTemplate.objects.update_or_create(
             organisation=kent, language="en", defaults=KENT_TEMPLATE
         )
@@ -163,7 +155,7 @@ def load(*, stdout=None):
         )
         trainees = Group.objects.get(name=Role.TRAINEE.value)
         for username, first, last in AUTUMN_TRAINEES:
-            user = _person(username, first, last, trainees, kent)
+            user = demo_person(username, first, last, group=trainees, organisation=kent)
             Enrolment.objects.get_or_create(cohort=cohort, trainee=user)
         plans = planned_sessions(programme)
         for number, plan in enumerate(plans, start=1):

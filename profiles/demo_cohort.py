@@ -15,12 +15,11 @@ import io
 from django.contrib.auth.models import Group, User
 from django.core.management.base import OutputWrapper
 
-from curriculum.demo_content import DEMO_PASSWORD
 from curriculum.models import SessionPlanPage
 from lms import demo_languages
 from lms.page_translations import translate_page
 from lms.roles import Role
-from training.demo import recompute_progress, schedule
+from training.demo import demo_person, recompute_progress, schedule
 from training.models import Cohort, CohortTrainer, Enrolment, ScheduledSession
 
 from .demo import SESSION_NUMBER, apply_easy_read, apply_to_cohort
@@ -62,14 +61,14 @@ def load(adaptation, stdout=None):
     )
     trainee_group = Group.objects.get(name=Role.TRAINEE.value)
     for username, first_name, last_name, email in TRAINEES:
-        user = User.objects.filter(username=username).first() or User(username=username)
-        user.first_name, user.last_name, user.email = first_name, last_name, email
-        user.is_active = True
-        user.is_superuser = user.is_staff = False
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        user.groups.set([trainee_group])
-        adaptation.organisation.members.add(user)
+        user = demo_person(
+            username,
+            first_name,
+            last_name,
+            group=trainee_group,
+            organisation=adaptation.organisation,
+            email=email,
+        )
         Enrolment.objects.update_or_create(
             cohort=cohort, trainee=user, defaults={"status": Enrolment.Status.ACTIVE}
         )

@@ -233,6 +233,22 @@ def take_register(session, cohort, trainer, exceptions):
     return count
 
 
+def demo_person(username, first_name, last_name, *, group, organisation, email=""):
+    """A demo login: found by user name, reset to the demo password, in one role group and
+    a member of ``organisation``."""
+    user = User.objects.filter(username=username).first() or User(username=username)
+    user.first_name, user.last_name = first_name, last_name
+    if email:
+        user.email = email
+    user.is_active = True
+    user.is_superuser = user.is_staff = False
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    user.groups.set([group])
+    organisation.members.add(user)
+    return user
+
+
 def load_antwerp(programme):
     """The second organisation: its own manager, trainer and four trainees."""
     antwerp, _created = Organisation.objects.update_or_create(
@@ -242,14 +258,14 @@ def load_antwerp(programme):
     groups = {role: Group.objects.get(name=role.value) for role in Role}
     people = {}
     for username, first_name, last_name, role, email in ANTWERP_PEOPLE:
-        user = User.objects.filter(username=username).first() or User(username=username)
-        user.first_name, user.last_name, user.email = first_name, last_name, email
-        user.is_active = True
-        user.is_superuser = user.is_staff = False
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        user.groups.set([groups[role]])
-        antwerp.members.add(user)
+        user = demo_person(
+            username,
+            first_name,
+            last_name,
+            group=groups[role],
+            organisation=antwerp,
+            email=email,
+        )
         # Nobody from Antwerp belongs to another organisation, even after edits in the admin.
         for other in user.organisations.exclude(pk=antwerp.pk):
             other.members.remove(user)

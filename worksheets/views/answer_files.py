@@ -30,7 +30,9 @@ from ..models import AnswerFile
 from .trainee import (
     _csrf_failure,
     _first_message,
+    _json_error,
     _load,
+    _load_for_script,
     _render_again,
     _save_posted,
     answer_file_url,
@@ -46,6 +48,7 @@ def _split(name):
 
 
 def _wants_json(request):
+    # The script asks for a JSON reply; the file itself comes as multipart form data.
     return "application/json" in request.headers.get("Accept", "")
 
 
@@ -71,12 +74,9 @@ def change(request, enrolment_id, worksheet_id):
 
 
 def _change_from_script(request, enrolment_id, worksheet_id):
-    try:
-        enrolment, worksheet = _load(request.user, enrolment_id, worksheet_id)
-    except Http404:
-        return JsonResponse({"error": _("This worksheet could not be found.")}, status=404)
-    except PermissionDenied:
-        return JsonResponse({"error": _("You cannot change this worksheet.")}, status=403)
+    enrolment, worksheet, refused = _load_for_script(request.user, enrolment_id, worksheet_id)
+    if refused is not None:
+        return refused
     device = request.POST.get("device", "")
     try:
         key, kind = _split(request.POST.get("name"))
@@ -102,9 +102,9 @@ def _change_from_script(request, enrolment_id, worksheet_id):
             )
     except ValidationError as error:
         code = getattr(error, "code", None) or "invalid"
-        return JsonResponse({"error": _first_message(error), "code": code}, status=400)
+        return _json_error(_first_message(error), 400, code=code)
     except PermissionDenied:
-        return JsonResponse({"error": _("You cannot change this worksheet any more.")}, status=403)
+        return _json_error(_("You cannot change this worksheet any more."), 403)
     response = result.response
     return JsonResponse(
         {

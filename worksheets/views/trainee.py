@@ -497,6 +497,18 @@ def _json_error(message, status, **extra):
     return JsonResponse({"error": message, **extra}, status=status)
 
 
+def _load_for_script(user, enrolment_id, worksheet_id):
+    """``_load`` for the page's scripts: ``(enrolment, worksheet, None)``, or
+    ``(None, None, a JSON reply)`` saying why not, which the script shows as it is."""
+    try:
+        enrolment, worksheet = _load(user, enrolment_id, worksheet_id)
+    except Http404:
+        return None, None, _json_error(_("This worksheet could not be found."), 404)
+    except PermissionDenied:
+        return None, None, _json_error(_("You cannot change this worksheet."), 403)
+    return enrolment, worksheet, None
+
+
 def _first_message(error):
     return " ".join(error.messages) if error.messages else str(error)
 
@@ -526,12 +538,9 @@ def save(request, enrolment_id, worksheet_id):
         return refused
     if not _wants_json(request):
         return _save_form(request, enrolment_id, worksheet_id)
-    try:
-        enrolment, worksheet = _load(request.user, enrolment_id, worksheet_id)
-    except Http404:
-        return _json_error(_("This worksheet could not be found."), 404)
-    except PermissionDenied:
-        return _json_error(_("You cannot change this worksheet."), 403)
+    enrolment, worksheet, refused = _load_for_script(request.user, enrolment_id, worksheet_id)
+    if refused is not None:
+        return refused
     try:
         payload = json.loads(request.body or b"{}")
         changes = payload.get("changes")
