@@ -34,6 +34,11 @@ def page(browser, live_server):
     context.grant_permissions(["microphone"], origin=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Ask for file choosers to be caught from the start. Playwright turns the catching on
+    # when the first listener is added, without waiting for the browser to confirm, so a
+    # key pressed right after ``expect_file_chooser()`` could open a chooser that nobody
+    # catches (seen once in CI, on a loaded machine).
+    page.on("filechooser", lambda chooser: None)
     yield page
     context.close()
 
