@@ -5,20 +5,79 @@ Each fixture is a logged-out user object; use ``client.force_login(trainer)`` or
 tests so a missing check shows up as one failing line.
 """
 
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from lms.roles import Role
 from tests.factories import OrganisationFactory, UserFactory, make_cohort
 
 
+@dataclass
+class Folders:
+    media: Path
+    private: Path
+
+    def settings(self):
+        return {
+            "MEDIA_ROOT": str(self.media),
+            "PRIVATE_MEDIA_ROOT": self.private,
+            "OPEN_BADGES_KEY_FILE": str(self.private / "badge-signing-key.pem"),
+        }
+
+
 @pytest.fixture(autouse=True)
-def media_in_a_temporary_folder(settings, tmp_path_factory):
+def media_in_a_temporary_folder(request, settings, tmp_path_factory):
     """Uploads and generated files (H5P packages unpacked by the demo, paper scans) go to a
-    folder of the test run, never into the working copy's ``media/``."""
-    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
-    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
-    settings.OPEN_BADGES_KEY_FILE = str(settings.PRIVATE_MEDIA_ROOT / "badge-signing-key.pem")
+    folder of the test run, never into the working copy's ``media/``. Tests on the shared
+    demo database use the folders its files were written to."""
+    if "demo_database" in request.fixturenames:
+        folders = request.getfixturevalue("demo_database").folders
+    else:
+        folders = Folders(tmp_path_factory.mktemp("media"), tmp_path_factory.mktemp("private"))
+    for name, value in folders.settings().items():
+        setattr(settings, name, value)
+
+
+@dataclass
+class DemoDatabase:
+    output: str
+    folders: Folders
+
+
+@pytest.fixture(scope="module")
+def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``load_demo`` run once for a whole test module, for modules whose tests look at the
+    demo. Each test still runs in its own transaction, nested in the one that holds the demo
+    (a savepoint), so whatever a test changes is undone before the next; the demo itself is
+    rolled back after the module. Loading the demo takes seconds, more on PostgreSQL, and
+    these modules would otherwise load it once per test.
+
+    Use it for a whole module (``pytestmark = pytest.mark.usefixtures("demo_database")``),
+    so that no test in it runs before the demo is there and another after. Not for
+    ``transaction=True`` tests: they cannot nest in the demo's transaction."""
+    folders = Folders(
+        tmp_path_factory.mktemp("demo-media"), tmp_path_factory.mktemp("demo-private")
+    )
+    out = StringIO()
+    with override_settings(**folders.settings()):
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+        try:
+            with django_db_blocker.unblock():
+                call_command("load_demo", stdout=out)
+            yield DemoDatabase(out.getvalue(), folders)
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -38,9 +38,13 @@ def load(**kwargs):
     return out.getvalue()
 
 
+# The demo is loaded once for this module (tests/conftest.py); each test's changes are undone.
+pytestmark = pytest.mark.usefixtures("demo_database")
+
+
 @pytest.fixture
-def demo(db):
-    load()
+def demo(db, demo_database):
+    return demo_database.output
 
 
 @pytest.fixture
@@ -303,6 +307,8 @@ def test_demo_texts_do_not_copy_twelve_words_of_the_source():
 def test_refuses_to_run_where_settings_do_not_allow_demo_data(db, settings):
     from django.core.management.base import CommandError
 
+    # Without the demo's admin, a refused run must not make one.
+    User.objects.filter(username="admin").delete()
     settings.LMS_DEMO_ALLOWED = False
     with pytest.raises(CommandError, match="do not allow demo data"):
         call_command("load_demo", verbosity=0)

@@ -38,9 +38,13 @@ def load():
     return out.getvalue()
 
 
+# The demo is loaded once for this module (tests/conftest.py); each test's changes are undone.
+pytestmark = pytest.mark.usefixtures("demo_database")
+
+
 @pytest.fixture
-def demo(db):
-    return load()
+def demo(db, demo_database):
+    return demo_database.output
 
 
 @pytest.fixture
