@@ -59,8 +59,13 @@ def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
     rolled back after the module. Loading the demo takes seconds, more on PostgreSQL, and
     these modules would otherwise load it once per test.
 
-    Use it for a whole module (``pytestmark = pytest.mark.usefixtures("demo_database")``),
-    so that no test in it runs before the demo is there and another after. Not for
+    Use it for a whole module, with the ``django_db`` mark::
+
+        pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_database")]
+
+    The mark keeps the module's tests together: pytest-django runs database tests first and
+    moves the others (``transaction=True`` ones, then tests without a database) after them,
+    by which time transactional tests have emptied the database. Not for
     ``transaction=True`` tests: they cannot nest in the demo's transaction."""
     folders = Folders(
         tmp_path_factory.mktemp("demo-media"), tmp_path_factory.mktemp("demo-private")

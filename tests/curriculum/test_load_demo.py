@@ -39,7 +39,7 @@ def load(**kwargs):
 
 
 # The demo is loaded once for this module (tests/conftest.py); each test's changes are undone.
-pytestmark = pytest.mark.usefixtures("demo_database")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_database")]
 
 
 @pytest.fixture

@@ -79,3 +79,32 @@ def test_timings_of_the_demo_programme(demo_programme, capsys):
     assert export_queries <= 40
     assert import_queries <= 800
     assert export_seconds < 5 and import_seconds < 20
+
+
+def test_the_import_preview_reads_as_many_queries_for_12_worksheets_as_for_2(
+    as_user, editor, django_assert_max_num_queries
+):
+    """The preview checks the whole package against the library (what it would create and
+    what it matches) before anything is written; that must not cost a query per item."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = as_user(editor)
+    previews = []
+    for worksheets, title in ((2, "Small"), (12, "Large")):
+        data = programme_export(programme=programme_with(worksheets, title)).data
+        upload = SimpleUploadedFile("p.curriculum.zip", data, content_type="application/zip")
+        response = client.post(reverse("packages:upload"), {"package": upload})
+        assert response.status_code == 302, response.content.decode()[:500]
+        previews.append(response["Location"])
+
+    counts = []
+    for url, worksheets in zip(previews, (2, 12), strict=True):
+        with django_assert_max_num_queries(40) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        # The preview lists every worksheet the package brings.
+        page = response.content.decode()
+        assert page.count("Worksheet ") >= worksheets
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
