@@ -40,8 +40,11 @@ def scale_label(value):
 
 
 def outcomes_of(session_plan):
-    """The statements to rate, in the editor's order."""
-    return list(SessionLearningOutcome.objects.filter(page=session_plan).order_by("sort_order"))
+    """The statements to rate, in the editor's order. Outcomes made in code rather than
+    in the editor have no sort order; they come in the order they were added (by id)."""
+    return list(
+        SessionLearningOutcome.objects.filter(page=session_plan).order_by("sort_order", "pk")
+    )
 
 
 def cohort_meeting(cohort, session_plan):

@@ -223,7 +223,7 @@ class IssueContext:
             found = {}
             for plan_id, text in (
                 SessionLearningOutcome.objects.filter(page__in=plan_ids)
-                .order_by("sort_order")
+                .order_by("sort_order", "pk")
                 .values_list("page_id", "text")
             ):
                 found.setdefault(plan_id, []).append(text)
@@ -236,7 +236,7 @@ class IssueContext:
             ("programme_outcomes", programme.pk),
             lambda: list(
                 ProgrammeLearningOutcome.objects.filter(page=programme)
-                .order_by("sort_order")
+                .order_by("sort_order", "pk")
                 .values_list("text", flat=True)
             ),
         )

@@ -51,7 +51,7 @@ def upcoming(cohort, plan):
 
 
 def outcome_ids(plan):
-    return [o.pk for o in plan.learning_outcomes.order_by("sort_order")]
+    return [o.pk for o in plan.learning_outcomes.order_by("sort_order", "pk")]
 
 
 def answers(plan, *values):

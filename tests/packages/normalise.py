@@ -147,7 +147,7 @@ def normalised(programme):
     return {
         "programme": describe(programme),
         "live": programme.live,
-        "outcomes": [o.text for o in programme.learning_outcomes.order_by("sort_order")],
+        "outcomes": [o.text for o in programme.learning_outcomes.order_by("sort_order", "pk")],
         "values": [
             (value.name, value.description, wording)
             for value, wording in programme.peer_support_values()
@@ -160,7 +160,9 @@ def normalised(programme):
             {
                 "page": describe(session),
                 "live": session.live,
-                "outcomes": [o.text for o in session.learning_outcomes.order_by("sort_order")],
+                "outcomes": [
+                    o.text for o in session.learning_outcomes.order_by("sort_order", "pk")
+                ],
                 "self_assessment": describe(getattr(session, "self_assessment", None)),
                 "credit_mappings": sorted(
                     json.dumps(describe(m), sort_keys=True) for m in session.credit_mappings.all()
