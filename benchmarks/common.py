@@ -12,7 +12,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def demo_database():
-    """Point Django at a new SQLite file, migrate it and load the demo."""
+    """Point Django at a new SQLite file, migrate it and load the demo; returns the demo
+    programme (the library's own, not its translation or Kent's adaptation)."""
     folder = tempfile.mkdtemp(prefix="lms-bench-")
     os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
@@ -25,6 +26,9 @@ def demo_database():
     setup_test_environment()
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
+    from tests import demo_pages
+
+    return demo_pages.programme()
 
 
 def client_for(username):

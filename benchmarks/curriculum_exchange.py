@@ -33,18 +33,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    demo_database()
+    source = demo_database()
 
     from adaptations.changes import review_for
     from adaptations.models import Adaptation
     from adaptations.services import adaptation_create
-    from curriculum.models import ProgrammePage
-    from lms.page_translations import in_library
     from packages.exporting import programme_export
     from packages.importing import package_import
     from training.models import Organisation
 
-    source = in_library(ProgrammePage.objects.filter(slug="peer-support-agent")).get()
     kent = Organisation.objects.get(slug="kent")
     demo_adaptation = Adaptation.objects.select_related("programme").get(source=source)
     package = programme_export(programme=source)

@@ -14,12 +14,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    demo_database()
-    from curriculum.models import ProgrammePage, SessionPlanPage
-    from lms.page_translations import in_library
+    programme = demo_database()
+    from curriculum.models import SessionPlanPage
 
-    # The library's own programme: the demo also has its Dutch translation and an adaptation.
-    programme = in_library(ProgrammePage.objects.filter(slug="peer-support-agent")).get()
     session = SessionPlanPage.objects.child_of(programme).get(number=2)
     time_pages(
         client_for("trainer"),
