@@ -43,7 +43,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from curriculum.selectors import activity_references, programme_uses
-from training.models import Enrolment, ScheduledSession
+from training.models import CohortTrainer, Enrolment, ScheduledSession
 from training.signals import progress_inputs_changed
 
 from .models import Quiz, QuizAnswer, QuizAttempt, QuizResult
@@ -460,13 +460,19 @@ def submit_attempt(*, attempt, responses=None, closing=None, check_deadline=True
 def mark_answer(*, answer_id, points, feedback, marker):
     """A trainer's marking of one short answer. Returns the answer's attempt.
 
-    ``points`` must lie between 0 and the question's points; halves are fine."""
+    ``points`` must lie between 0 and the question's points; halves are fine. Only a trainer
+    of the trainee's cohort marks (PermissionDenied otherwise): a written answer is read by
+    the people the trainee wrote it for, not by programme managers or superusers."""
     try:
         points = Decimal(str(points)).quantize(TWO_PLACES, ROUND_HALF_UP)
     except (ArithmeticError, ValueError, TypeError):
         raise ValidationError(_("Points must be a number, such as 1 or 0.5.")) from None
     with transaction.atomic():
-        answer = QuizAnswer.objects.select_related("attempt").get(pk=answer_id)
+        answer = QuizAnswer.objects.select_related("attempt__enrolment").get(pk=answer_id)
+        if not CohortTrainer.objects.filter(
+            cohort_id=answer.attempt.enrolment.cohort_id, user_id=getattr(marker, "pk", None)
+        ).exists():
+            raise PermissionDenied
         attempt = _locked_attempt(answer.attempt_id)
         answer = QuizAnswer.objects.select_for_update().get(pk=answer_id)
         question = next((q for q in attempt.questions if q["id"] == answer.question_id), None)

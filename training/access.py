@@ -70,3 +70,20 @@ def cohort_for_staff(request, cohort_id, *related):
     if not can_run_cohort(request.user, cohort):
         raise PermissionDenied
     return cohort
+
+
+def cohort_for_its_trainers(request, cohort_id, *related):
+    """The cohort of a URL that shows one trainee's own words (a written quiz answer, H5P
+    open text): 404 if it does not exist, 403 for anyone who does not train it.
+
+    Narrower than ``cohort_for_staff`` on purpose: programme managers of the organisation
+    and superusers run the cohort but are not in the room, and read aggregates only. What a
+    trainee wrote for their trainer is read by the people they wrote it for.
+    """
+    cohort = get_object_or_404(
+        Cohort.objects.select_related("programme", "organisation", *related), pk=cohort_id
+    )
+    user = request.user
+    if not (user.is_authenticated and cohort.trainers.filter(user=user).exists()):
+        raise PermissionDenied
+    return cohort

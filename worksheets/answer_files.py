@@ -80,13 +80,16 @@ class PrivateAnswerStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
     def url(self, name):
-        raise ValueError("Answers have no public address: use the 'worksheets:answer_file' view.")
+        raise ValueError(
+            "Answers and scans have no public address: use the 'worksheets:answer_file' "
+            "or 'worksheets:scan' views."
+        )
 
 
 def answer_storage():
-    """Where recordings and pictures are kept: the ``worksheet_answers`` entry of
-    ``STORAGES`` if the site has one (it must not be publicly readable), else the private
-    folder on this machine."""
+    """Where recordings, pictures and photos or scans of paper copies are kept: the
+    ``worksheet_answers`` entry of ``STORAGES`` if the site has one (it must not be publicly
+    readable), else the private folder on this machine."""
     if "worksheet_answers" in settings.STORAGES:
         return storages["worksheet_answers"]
     return PrivateAnswerStorage()
@@ -179,8 +182,10 @@ def _open_heif():
     register_heif_opener()
 
 
-def check_picture(upload):
-    """Verify the picture, then draw it afresh without its metadata (see the module)."""
+def check_picture(upload, *, keep_png=False):
+    """Verify the picture, then draw it afresh without its metadata (see the module).
+    ``keep_png``: a PNG stays a PNG (scans of handwriting stay sharp), where a picture
+    answer becomes a JPEG unless it has transparency."""
     _open_heif()
     refused = ValidationError(
         _(
@@ -209,9 +214,11 @@ def check_picture(upload):
             picture.thumbnail((PICTURE_MAX_SIDE, PICTURE_MAX_SIDE))
             icc_profile = image.info.get("icc_profile")
             output = io.BytesIO()
-            if picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info:
+            transparent = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+            if transparent or (keep_png and picture_format == "PNG"):
                 extension = "png"
-                picture.convert("RGBA").save(output, "PNG", optimize=True)
+                mode = "RGBA" if transparent else ("L" if picture.mode in ("1", "L") else "RGB")
+                picture.convert(mode).save(output, "PNG", optimize=True)
             else:
                 extension = "jpg"
                 # Only the colour profile is carried over, so colours stay true; no EXIF,

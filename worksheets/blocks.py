@@ -21,6 +21,21 @@ VISIBILITY_CHOICES = [
     (TRAINER, _("Shared with the trainer")),
     (GROUP, _("Shared with the group for the debrief")),
 ]
+# From most to least private. What a trainee was told when writing only ever tightens: an
+# answer is read under the stricter of the part's visibility now and the one it was written
+# under (``worksheets.access``).
+STRICTEST_FIRST = (PRIVATE, TRAINER, GROUP)
+
+
+def stricter(*visibilities):
+    """The most private of ``visibilities``; ``None`` (nothing known) is left out and anything
+    unknown counts as private. ``None`` when none is given."""
+    known = [v for v in visibilities if v is not None]
+    if not known:
+        return None
+    if any(v not in STRICTEST_FIRST for v in known):
+        return PRIVATE
+    return min(known, key=STRICTEST_FIRST.index)
 
 
 AUDIO, PICTURE = "audio", "picture"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from .models import WorksheetResponse
+from .paper_scans import check_scan
 
 DEFAULT_SCAN_MAX_BYTES = 10 * 1024 * 1024
 # What a phone photo or a scanner produces; nothing a browser would run.
@@ -108,6 +109,6 @@ class PaperRecordForm(forms.Form):
                 _("This file is not a photo (JPEG or PNG) or a PDF. Nothing was saved."),
                 code="not_a_scan",
             )
-        # Stored under a name that matches what the file is, whatever it was called.
-        upload.name = f"scan.{extension}"
-        return upload
+        # Kept cleaned of its metadata (``paper_scans``), under a name that matches what the
+        # file is, whatever it was called.
+        return check_scan(upload, extension).content

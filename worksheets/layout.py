@@ -79,6 +79,21 @@ def file_key(key, kind):
     return f"{key}:{kind}"
 
 
+def part_id_of(key):
+    """The id of the part an answer key belongs to: every key starts with it (see above)."""
+    return key.split(":", 1)[0]
+
+
+def visibility_by_part(worksheet):
+    """``{part id: visibility}`` of ``worksheet`` as its definition stands, read from the
+    stored data so that no block (nor the case scenario it points at) is resolved."""
+    return {
+        item.get("id"): (item.get("value") or {}).get("visibility")
+        for item in worksheet.parts.raw_data
+        if item.get("id")
+    }
+
+
 def _formats(value):
     return tuple(kind for kind in ANSWER_FORMATS if kind in (value.get("answer_formats") or ()))
 

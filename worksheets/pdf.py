@@ -38,6 +38,7 @@ from reportlab.platypus import (
 from lms import pdf
 from lms.pdf import text
 
+from .access import written_more_privately
 from .blocks import AUDIO, GROUP, PICTURE, PRIVATE, TRAINER
 from .layout import file_key
 
@@ -229,8 +230,10 @@ def _part_number(number, total, styles):
     return [Paragraph(text(label), styles["PartNumber"])]
 
 
-def _who_reads(part, styles, *, done=False):
-    """Who reads the answers to ``part``, in plain words; ``done`` for a completed copy."""
+def _who_reads(part, styles, *, done=False, kept_private=False):
+    """Who reads the answers to ``part``, in plain words; ``done`` for a completed copy.
+    ``kept_private``: some of the answers were written when fewer people could read them,
+    and stay so (``access.written_more_privately``)."""
     if done:
         messages = {
             PRIVATE: _("Private: only you can read these answers."),
@@ -244,6 +247,16 @@ def _who_reads(part, styles, *, done=False):
             GROUP: _("You will share what you write here with the group."),
         }
     message = messages.get(part.visibility, messages[TRAINER])
+    if kept_private:
+        message = " ".join(
+            [
+                message,
+                _(
+                    "Some answers here were written when fewer people could read them. "
+                    "They stay as private as they were then."
+                ),
+            ]
+        )
     return Paragraph(text(message), styles["Visibility"])
 
 
@@ -520,7 +533,14 @@ def _response_section(response, parts, answers, comments, styles, pictures=None)
 
     for number, part in enumerate(parts, start=1):
         flowables += _part_number(number, len(parts), styles)
-        flowables += _answered_part(part, answers, comments, styles, pictures or {})
+        flowables += _answered_part(
+            part,
+            answers,
+            comments,
+            styles,
+            pictures or {},
+            kept_private=written_more_privately(response, part),
+        )
 
     if (response.feedback or "").strip():
         flowables.append(Paragraph(text(_("Feedback from your trainer")), styles["Heading2"]))
@@ -528,7 +548,7 @@ def _response_section(response, parts, answers, comments, styles, pictures=None)
     return flowables
 
 
-def _answered_part(part, answers, comments, styles, pictures):
+def _answered_part(part, answers, comments, styles, pictures, *, kept_private=False):
     # A prompt starts a new page unless it and the first lines of its answer fit here. The
     # answers themselves are plain paragraphs, so a long one simply runs onto the next page.
     def answer(key, label=None):
@@ -545,7 +565,7 @@ def _answered_part(part, answers, comments, styles, pictures):
     room = CondPageBreak(ANSWER_ROOM)
     if part.kind == "table":
         flowables = [Paragraph(p, styles["Body"]) for p in _paragraphs(part.instructions)]
-        flowables.append(_who_reads(part, styles, done=True))
+        flowables.append(_who_reads(part, styles, done=True, kept_private=kept_private))
         for row_key, label in part.rows:
             flowables += [room, Paragraph(text(label), styles["Prompt"])]
             for index, (heading, _hint) in enumerate(part.columns):
@@ -556,14 +576,14 @@ def _answered_part(part, answers, comments, styles, pictures):
         return [
             room,
             Paragraph(_multiline(prompt.label), styles["Prompt"]),
-            _who_reads(part, styles, done=True),
+            _who_reads(part, styles, done=True, kept_private=kept_private),
             *answer(prompt.key),
         ]
     if part.kind == "classification":
         flowables = [
             room,
             Paragraph(text(part.question), styles["Prompt"]),
-            _who_reads(part, styles, done=True),
+            _who_reads(part, styles, done=True, kept_private=kept_private),
         ]
         for item in part.items:
             # The answer key and trainer note are never read here either.
@@ -580,7 +600,7 @@ def _answered_part(part, answers, comments, styles, pictures):
         if part.scenario is not None:
             title = _("Case scenario: %(title)s") % {"title": part.scenario.title}
             flowables.append(Paragraph(text(title), styles["Heading2"]))
-        flowables.append(_who_reads(part, styles, done=True))
+        flowables.append(_who_reads(part, styles, done=True, kept_private=kept_private))
         for number, prompt in enumerate(part.prompts, start=1):
             flowables += [
                 room,

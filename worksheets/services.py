@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .answer_files import CheckedFile
+from .blocks import STRICTEST_FIRST
 from .layout import ANSWER_MAX_LENGTH, file_key
 from .models import AnswerFeedback, AnswerFile, ResponseVersion, WorksheetResponse
 from .selectors import is_cohort_trainer, worksheet_in_programme
@@ -70,13 +71,32 @@ def check_trainee_may_work(*, user, enrolment, worksheet):
         raise PermissionDenied
 
 
-def response_save(*, user, enrolment, worksheet, changes, base_version, device=""):
+def clean_shown(shown):
+    """``{part id: visibility}`` from what a page sent as the visibility it showed each part
+    (see ``WorksheetResponse.record_written_under``): a mapping, or a list of
+    ``"<part id>:<visibility>"`` as a form posts them. Anything else is left out: it can
+    only ever make a record stricter, so nothing needs refusing."""
+    if isinstance(shown, dict):
+        pairs = shown.items()
+    elif isinstance(shown, list | tuple):
+        pairs = [str(item).rpartition(":")[::2] for item in shown]
+    else:
+        return {}
+    return {
+        str(part_id): visibility
+        for part_id, visibility in pairs
+        if part_id and visibility in STRICTEST_FIRST
+    }
+
+
+def response_save(*, user, enrolment, worksheet, changes, base_version, device="", shown=None):
     """Apply ``changes`` (answers typed since ``base_version`` was loaded) to the response.
 
     If another tab or device saved in between, the changes still apply when they touch other
     answers: the result lists what came from elsewhere so the page can show it. When both
     changed the same answer differently, nothing is saved and the conflicts are returned
-    for the trainee to choose: keep mine, keep theirs, or keep both.
+    for the trainee to choose: keep mine, keep theirs, or keep both. ``shown``: the
+    visibility the page showed each part (``clean_shown``), recorded with the answers.
     """
     check_trainee_may_work(user=user, enrolment=enrolment, worksheet=worksheet)
     parts = worksheet.layout(programme=enrolment.cohort.programme)
@@ -103,15 +123,28 @@ def response_save(*, user, enrolment, worksheet, changes, base_version, device="
         if not changes:
             return SaveResult(response=response, saved=False, merged=merged)
         current.update(changes)
-        _new_version(response, current, user=user, device=device)
+        _new_version(
+            response,
+            current,
+            user=user,
+            device=device,
+            written=changes,
+            worksheet=worksheet,
+            shown=clean_shown(shown),
+        )
     return SaveResult(response=response, saved=True, merged=merged)
 
 
-def _new_version(response, answers, *, user, device):
-    """Store ``answers`` as the response's next version. Call with the response locked."""
+def _new_version(response, answers, *, user, device, written, worksheet, shown=None):
+    """Store ``answers`` as the response's next version, noting that the answers under the
+    keys ``written`` were written now, under the visibility their parts have now or the
+    stricter one the page showed (see ``WorksheetResponse.written_under``). Call with the
+    response locked."""
+    response.worksheet = worksheet  # already loaded: recording reads its definition
     response.answers = answers
     response.version += 1
-    response.save(update_fields=["answers", "version", "updated_at"])
+    response.record_written_under(written, shown=shown)
+    response.save(update_fields=["answers", "written_under", "version", "updated_at"])
     ResponseVersion.objects.create(
         response=response,
         number=response.version,
@@ -187,6 +220,7 @@ def answer_file_save(
     checked: CheckedFile,
     token: str = "",
     device: str = "",
+    shown=None,
 ) -> FileResult:
     """Make a recording or picture (already checked, see ``answer_files.check_upload``) the
     answer of prompt ``key``, in a new version of the response.
@@ -201,7 +235,9 @@ def answer_file_save(
     _prompt_taking(worksheet.layout(programme=enrolment.cohort.programme), key, kind)
     token = (token or "")[:200]
     try:
-        return _store_answer_file(user, enrolment, worksheet, key, kind, checked, token, device)
+        return _store_answer_file(
+            user, enrolment, worksheet, key, kind, checked, token, device, clean_shown(shown)
+        )
     except IntegrityError:
         # The same upload, stored by a request that ran alongside this one.
         earlier = AnswerFile.objects.filter(response__enrolment=enrolment, token=token).first()
@@ -210,7 +246,7 @@ def answer_file_save(
         return FileResult(response=earlier.response, answer_file=earlier, saved=False)
 
 
-def _store_answer_file(user, enrolment, worksheet, key, kind, checked, token, device):
+def _store_answer_file(user, enrolment, worksheet, key, kind, checked, token, device, shown):
     with transaction.atomic():
         response = _locked_editable_response(enrolment, worksheet)
         if token:
@@ -231,7 +267,15 @@ def _store_answer_file(user, enrolment, worksheet, key, kind, checked, token, de
             answer_file.save()
             answers = dict(response.answers or {})
             answers[file_key(key, kind)] = str(answer_file.pk)
-            _new_version(response, answers, user=user, device=device)
+            _new_version(
+                response,
+                answers,
+                user=user,
+                device=device,
+                written=[file_key(key, kind)],
+                worksheet=worksheet,
+                shown=shown,
+            )
         except Exception:
             # The rows are rolled back; the stored file would be left with nothing pointing at it.
             answer_file.file.delete(save=False)
@@ -239,7 +283,9 @@ def _store_answer_file(user, enrolment, worksheet, key, kind, checked, token, de
     return FileResult(response=response, answer_file=answer_file, saved=True)
 
 
-def answer_file_remove(*, user, enrolment, worksheet, key: str, kind: str, device: str = ""):
+def answer_file_remove(
+    *, user, enrolment, worksheet, key: str, kind: str, device: str = "", shown=None
+):
     """Take the recording or picture out of the answer to ``key``, in a new version. The file
     itself stays with the earlier versions, like deleted text does."""
     check_trainee_may_work(user=user, enrolment=enrolment, worksheet=worksheet)
@@ -254,7 +300,15 @@ def answer_file_remove(*, user, enrolment, worksheet, key: str, kind: str, devic
         if not answers.get(file_key(key, kind)):
             return FileResult(response=response, answer_file=None, saved=False)
         answers[file_key(key, kind)] = ""
-        _new_version(response, answers, user=user, device=device)
+        _new_version(
+            response,
+            answers,
+            user=user,
+            device=device,
+            written=[file_key(key, kind)],
+            worksheet=worksheet,
+            shown=clean_shown(shown),
+        )
     return FileResult(response=response, answer_file=None, saved=True)
 
 

@@ -53,9 +53,12 @@ def classification_summary(
 ) -> list[PartSummary]:
     """Count the choices made in each shared classification part of ``parts``.
 
-    ``answers`` holds the answers mapping of each response to count (the caller decides
-    which responses: handed in, returned or accepted). Parts kept private by the worksheet
-    are skipped entirely: even counts would say something about private answers.
+    ``answers`` holds, for each response to count, the answers its cohort's trainers may
+    read, as ``worksheets.access.answers_for_summary`` gives them (the caller decides which
+    responses: handed in, returned or accepted). Parts kept private by the worksheet are
+    skipped entirely: even counts would say something about private answers. An answer
+    written in private in a part shared since is not in ``answers`` and counts as not
+    answered: the trainer learns nothing of it, not even that it exists.
     """
     answers = [mapping or {} for mapping in answers]
     total = len(answers)

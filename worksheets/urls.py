@@ -18,6 +18,12 @@ urlpatterns = [
     ),
     # A recording or picture, to whoever may read the answer it belongs to.
     path("worksheets/answers/<int:file_id>/", answer_files.serve, name="answer_file"),
+    # The photo or scan of the trainee's own paper copy.
+    path(
+        "worksheets/<int:enrolment_id>/<int:worksheet_id>/scan/",
+        trainee.my_scan,
+        name="my_scan",
+    ),
     path(
         "worksheets/<int:enrolment_id>/<int:worksheet_id>/pdf/",
         trainee.response_pdf,

@@ -2,9 +2,13 @@
 marks short answers.
 
 Trainee pages take an ``enrolment_id`` that must be the visitor's own (404 otherwise) and a
-quiz placed in the enrolment's programme (404 otherwise). Trainer pages fetch the cohort
-with ``cohort_for_staff`` and look everything else up within it. The rules for taking and
-marking live in ``assessments.quizzes``.
+quiz placed in the enrolment's programme (404 otherwise). Staff pages look everything up
+within the cohort of the address. The overview (who took the quiz, scores, results, how
+many answers wait) shows no trainee's own words, so the cohort's staff open it
+(``cohort_for_staff``: its trainers, managers of its organisation). The marking page shows
+written answers one by one, so only the cohort's trainers open it
+(``cohort_for_its_trainers``): not programme managers, not superusers. The rules for taking
+and marking live in ``assessments.quizzes``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from training.access import cohort_for_staff
+from training.access import cohort_for_its_trainers, cohort_for_staff
 from training.models import Enrolment, ScheduledSession
 
 from .. import quizzes as service
@@ -469,6 +473,8 @@ def quiz_overview(request, cohort_id, quiz_id):
             "cohort": cohort,
             "quiz": quiz,
             "session": session,
+            # Only the cohort's trainers mark, so only they are offered the marking page.
+            "can_mark": cohort.trainers.filter(user=request.user).exists(),
             "rows": rows,
             "taken": sum(1 for r in rows if r.attempts),
             "passed": sum(1 for r in rows if r.result and r.result.passed),
@@ -487,8 +493,9 @@ def _mark_form_values(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def quiz_marking(request, cohort_id, quiz_id):
-    """Short answers waiting for marking, one at a time, oldest first."""
-    cohort = cohort_for_staff(request, cohort_id)
+    """Short answers waiting for marking, one at a time, oldest first. A trainee's written
+    answer is for the cohort's trainers only (see the module)."""
+    cohort = cohort_for_its_trainers(request, cohort_id)
     session, quiz = _quiz_in_cohort(cohort, quiz_id)
     waiting = _awaiting(cohort, quiz).select_related("attempt__enrolment__trainee")
     values, error = {}, ""

@@ -78,6 +78,8 @@ def _change_from_script(request, enrolment_id, worksheet_id):
     if refused is not None:
         return refused
     device = request.POST.get("device", "")
+    # "<part id>:<visibility>" as the page showed the part (optional, see services).
+    shown = request.POST.getlist("shown")
     try:
         key, kind = _split(request.POST.get("name"))
         if request.POST.get("remove"):
@@ -88,6 +90,7 @@ def _change_from_script(request, enrolment_id, worksheet_id):
                 key=key,
                 kind=kind,
                 device=device,
+                shown=shown,
             )
         else:
             result = services.answer_file_save(
@@ -99,6 +102,7 @@ def _change_from_script(request, enrolment_id, worksheet_id):
                 checked=check_upload(kind, request.FILES.get("file")),
                 token=request.POST.get("token", ""),
                 device=device,
+                shown=shown,
             )
     except ValidationError as error:
         code = getattr(error, "code", None) or "invalid"
@@ -139,6 +143,7 @@ def _change_from_form(request, enrolment_id, worksheet_id):
                 key=key,
                 kind=kind,
                 device=device,
+                shown=request.POST.getlist("shown"),
             )
             done.append(_("The file is deleted from your answer."))
         elif request.POST.get("upload") and not request.FILES:
@@ -168,6 +173,7 @@ def save_posted_files(request, enrolment, worksheet):
             # Once per answer for one page load, however often the same post is sent.
             token=f"{token}:{name}" if token else "",
             device=device,
+            shown=request.POST.getlist("shown"),
         )
         done.append(_("Your recording is saved.") if kind == AUDIO else _("Your picture is saved."))
     return done

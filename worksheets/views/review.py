@@ -25,7 +25,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from training.models import Cohort, Enrolment
 
-from ..access import SHARED, readable_answers, readable_keys
+from ..access import (
+    SHARED,
+    answers_for_summary,
+    may_read_scan,
+    readable_answers,
+    readable_keys,
+    withheld_keys,
+)
 from ..blocks import AUDIO, PICTURE, PRIVATE
 from ..forms import AnswerCommentForm, PaperRecordForm, ReviewForm
 from ..models import AnswerFeedback, WorksheetResponse
@@ -189,6 +196,9 @@ class ShownAnswer:
     # A recording or picture given with (or instead of) the text.
     audio_url: str = ""
     picture_url: str = ""
+    # Written when the part was more private than it is now: it stays private, and the
+    # page says so instead of showing it or offering a comment on it.
+    withheld: bool = False
 
     @property
     def anchor(self):
@@ -234,7 +244,7 @@ class ShownPart:
     blocks: list = field(default_factory=list)
 
 
-def _shown_parts(parts, keys, answers, comments, failed_form):
+def _shown_parts(parts, keys, answers, comments, failed_form, withheld=frozenset()):
     def shown(prompt, label, level):
         # Only answers the access rules returned are ever put in the page.
         answer = ShownAnswer(
@@ -246,6 +256,7 @@ def _shown_parts(parts, keys, answers, comments, failed_form):
             # Only the answers the access rules returned: a private part's files are not there.
             audio_url=answer_file_url(answers.get(prompt.file_key(AUDIO))),
             picture_url=answer_file_url(answers.get(prompt.file_key(PICTURE))),
+            withheld=prompt.key in withheld,
         )
         if failed_form is not None and failed_form.data.get("key") == prompt.key:
             answer.comment_form = failed_form
@@ -371,13 +382,20 @@ def review(request, cohort_id, response_id):
             return HttpResponseBadRequest()
 
     keys = readable_keys(request.user, response, parts)
-    answers = readable_answers(request.user, response, parts)
+    answers = readable_answers(request.user, response, parts, keys=keys)
     comments = {}
     for comment in AnswerFeedback.objects.filter(response=response, key__in=keys).select_related(
         "author"
     ):
         comments.setdefault(comment.key, []).append(comment)
-    shown = _shown_parts(parts, keys, answers, comments, failed_comment)
+    shown = _shown_parts(
+        parts,
+        keys,
+        answers,
+        comments,
+        failed_comment,
+        withheld=withheld_keys(request.user, response, parts, readable=keys),
+    )
     return render(
         request,
         "worksheets/review.html",
@@ -404,13 +422,23 @@ def review(request, cohort_id, response_id):
 def scan(request, cohort_id, response_id):
     cohort = _cohort_for_trainer(request.user, cohort_id)
     response = get_object_or_404(
-        WorksheetResponse.objects.select_related("worksheet"),
+        WorksheetResponse.objects.select_related("worksheet", "enrolment"),
         pk=response_id,
         enrolment__cohort=cohort,
         enrolment__status__in=FOLLOWED_ENROLMENTS,
     )
+    response.enrolment.cohort = cohort
+    return scan_download(request, response)
+
+
+def scan_download(request, response):
+    """The photo or scan of ``response``'s paper copy, to whoever ``may_read_scan`` lets
+    in (403 otherwise): always a download, typed by what it was checked to be, never kept
+    by a cache."""
     if not response.paper_scan:
         raise Http404
+    if not may_read_scan(request.user, response):
+        raise PermissionDenied
     try:
         handle = response.paper_scan.open("rb")
     except FileNotFoundError as missing:
@@ -425,6 +453,7 @@ def scan(request, cohort_id, response_id):
         content_type=SCAN_TYPES.get(extension, "application/octet-stream"),
     )
     result["X-Content-Type-Options"] = "nosniff"
+    result["Content-Security-Policy"] = "default-src 'none'; sandbox"
     result["Cache-Control"] = "private, no-store"
     return result
 
@@ -440,13 +469,16 @@ def summary(request, cohort_id, worksheet_id):
     if not _has_classification(worksheet):
         raise Http404
     parts = worksheet.layout(programme=cohort.programme, for_trainer=True)
-    # Only the answers mapping leaves the database: no names, nobody to point at.
-    answers = WorksheetResponse.objects.filter(
+    # Only the answers and their record leave the database: no names, nobody to point at.
+    responses = WorksheetResponse.objects.filter(
         enrolment__cohort=cohort,
         enrolment__status__in=FOLLOWED_ENROLMENTS,
         worksheet=worksheet,
         status__in=HANDED_IN,
-    ).values_list("answers", flat=True)
+    ).only("id", "answers", "written_under")
+    # What the trainer may read of each, as on the review page: an answer written in
+    # private is not counted, even in a part that is shared now.
+    answers = answers_for_summary(request.user, cohort, responses, parts)
     return render(
         request,
         "worksheets/summary.html",

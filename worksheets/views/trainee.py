@@ -27,10 +27,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.security import allow_features
 from training.models import Enrolment
 
 from .. import services
-from ..access import readable_answers, readable_keys
+from ..access import readable_answers, readable_keys, written_more_privately
 from ..answer_files import audio_max_bytes, picture_max_bytes
 from ..blocks import AUDIO, GROUP, PICTURE, PRIVATE, TRAINER
 from ..layout import ANSWER_MAX_LENGTH, file_key, programme_values
@@ -221,6 +222,9 @@ class PartView:
     fields: list[Field] = field(default_factory=list)
     rows: list[tuple[str, list[tuple[str, Field]]]] = field(default_factory=list)
     items: list[tuple[object, Field, Field | None]] = field(default_factory=list)
+    # Some of the trainee's answers here were written under a stricter visibility than the
+    # part has now: they stay so, and the page says it (``access.written_more_privately``).
+    written_more_privately: bool = False
     # Instructions of a table and question of a classification, in easy read when the group
     # prefers it and the author wrote them; the usual words are then kept beside them.
     instructions: str = ""
@@ -256,7 +260,9 @@ def _in_easy_read(easy, usual, easy_read):
     return usual, ""
 
 
-def _part_views(parts, answers, feedback, *, values=None, conflicts=None, easy_read=False):
+def _part_views(
+    parts, answers, feedback, *, values=None, conflicts=None, easy_read=False, response=None
+):
     """Parts with a ``Field`` per prompt, holding the text to show and any comments, and any
     recording or picture given. ``easy_read`` shows the easy-read wording where there is one.
     """
@@ -289,6 +295,7 @@ def _part_views(parts, answers, feedback, *, values=None, conflicts=None, easy_r
             number=number,
             visibility_text=visibility_words(part.visibility),
             fields=list(by_key.values()),
+            written_more_privately=written_more_privately(response, part),
         )
         view.instructions, view.usual_instructions = _in_easy_read(
             part.easy_instructions, part.instructions, easy_read
@@ -441,6 +448,7 @@ def _fill_context(request, enrolment, worksheet, response, *, values=None, confl
         values=values,
         conflicts=conflicts,
         easy_read=easy_read,
+        response=response,
     )
     takes_files = any(f.formats for view in part_views for f in view.fields)
     return {
@@ -467,6 +475,9 @@ def _fill_context(request, enrolment, worksheet, response, *, values=None, confl
         "save_url": save_url,
         "submit_url": reverse("worksheets:submit", args=[enrolment.pk, worksheet.pk]),
         "pdf_url": reverse("worksheets:response_pdf", args=[enrolment.pk, worksheet.pk]),
+        "scan_url": reverse("worksheets:my_scan", args=[enrolment.pk, worksheet.pk])
+        if response.paper_scan
+        else "",
         "login_url": resolve_url(settings.LOGIN_URL),
         "storage_key": f"worksheet-{enrolment.pk}-{worksheet.pk}",
         "form_device": f"form-{uuid.uuid4().hex[:12]}",
@@ -478,6 +489,7 @@ def _fill_context(request, enrolment, worksheet, response, *, values=None, confl
 
 @login_required
 @require_GET
+@allow_features(microphone=True)  # answers may be spoken (lms/security.py: off elsewhere)
 def fill(request, enrolment_id, worksheet_id):
     enrolment, worksheet = _load(request.user, enrolment_id, worksheet_id)
     response = _existing_response(enrolment, worksheet)
@@ -520,6 +532,7 @@ def _csrf_failure(request):
 
 @csrf_exempt
 @require_POST
+@allow_features(microphone=True)
 def save(request, enrolment_id, worksheet_id):
     """Save answers: JSON from autosave.js, or a plain form post when JavaScript is off.
 
@@ -546,6 +559,8 @@ def save(request, enrolment_id, worksheet_id):
         changes = payload.get("changes")
         base_version = int(payload.get("base_version"))
         device = str(payload.get("device") or "")
+        # The visibility the page showed each part, as "part id:visibility" (optional).
+        shown = payload.get("shown")
     except (ValueError, TypeError, AttributeError):
         return _json_error(_("The answers could not be read. Please reload the page."), 400)
     try:
@@ -556,10 +571,11 @@ def save(request, enrolment_id, worksheet_id):
             changes=changes,
             base_version=base_version,
             device=device,
+            shown=shown,
         )
         if result.conflicts:
             return _conflict_reply(
-                request, enrolment, worksheet, result, changes, base_version, device
+                request, enrolment, worksheet, result, changes, base_version, device, shown
             )
     except ValidationError as error:
         return _json_error(_first_message(error), 400)
@@ -576,7 +592,7 @@ def save(request, enrolment_id, worksheet_id):
     )
 
 
-def _conflict_reply(request, enrolment, worksheet, result, changes, base_version, device):
+def _conflict_reply(request, enrolment, worksheet, result, changes, base_version, device, shown):
     """409 with both texts of each answer changed on two devices.
 
     The other answers of the same save are not held back: they are saved now, so only the
@@ -592,6 +608,7 @@ def _conflict_reply(request, enrolment, worksheet, result, changes, base_version
         changes=rest,
         base_version=base_version,
         device=device,
+        shown=shown,
     )
     if again.conflicts:
         # A third device saved in between: report everything still disputed.
@@ -648,6 +665,8 @@ def _save_posted(request, enrolment, worksheet):
             changes=changes,
             base_version=base_version,
             device=device,
+            # "<part id>:<visibility>" for each part, as the page showed it.
+            shown=request.POST.getlist("shown"),
         )
     except ValidationError as error:
         return None, changes, _first_message(error)
@@ -719,6 +738,23 @@ def submit(request, enrolment_id, worksheet_id):
         % {"title": worksheet.title},
     )
     return redirect(fill_url)
+
+
+# --- the photo or scan of the paper copy ---------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_scan(request, enrolment_id, worksheet_id):
+    """The photo or scan the trainer took of this trainee's paper copy: it is theirs."""
+    from .review import scan_download
+
+    enrolment, worksheet = _load(request.user, enrolment_id, worksheet_id)
+    response = WorksheetResponse.objects.filter(enrolment=enrolment, worksheet=worksheet).first()
+    if response is None:
+        raise Http404
+    response.enrolment, response.worksheet = enrolment, worksheet
+    return scan_download(request, response)
 
 
 # --- PDFs -----------------------------------------------------------------------------------------

@@ -63,6 +63,10 @@
     });
     // The tab autosave.js says it is, so both scripts' saves count as this tab's own.
     body.append("device", form.getAttribute("data-device") || "");
+    // Who this page said would read each part (worksheets/access.py keeps the stricter).
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=shown]"), function (input) {
+      body.append("shown", input.value);
+    });
     if (file) body.append("file", file, filename);
     return fetch(filesUrl, {
       method: "POST",

@@ -30,7 +30,11 @@
   var stringsNode = document.getElementById("autosave-strings");
   if (!article || !stringsNode) return;
   var T = JSON.parse(stringsNode.textContent);
-  var storageKey = article.getAttribute("data-storage-key");
+  // Keyed to the person logged in, and forgotten when someone else logs in on this browser
+  // (lms/static/lms/personal_storage.js).
+  var storageKey = window.PersonalStorage
+    ? window.PersonalStorage.key(article.getAttribute("data-storage-key"))
+    : article.getAttribute("data-storage-key");
   var form = document.getElementById("worksheet-form");
   var lang = document.documentElement.lang || undefined;
   // Marks the answers this page load wrote into the shared copy, so that it removes its own
@@ -87,6 +91,13 @@
 
   function hasKeys(object) {
     return Object.keys(object || {}).length > 0;
+  }
+
+  function shownVisibility() {
+    if (!form) return [];
+    return Array.prototype.map.call(form.querySelectorAll("input[name=shown]"), function (input) {
+      return input.value;
+    });
   }
 
   // --- reading and writing the answer boxes ------------------------------------------------
@@ -393,7 +404,14 @@
     }
     for (var key in changes) delete pending[key];
     inflight = changes;
-    var body = JSON.stringify({ changes: changes, base_version: currentBase(), device: device });
+    var body = JSON.stringify({
+      changes: changes,
+      base_version: currentBase(),
+      device: device,
+      // Who this page said would read each part: an answer is kept at least that private,
+      // even if an editor shared the part while the trainee was writing (worksheets/access.py).
+      shown: shownVisibility(),
+    });
     rememberLocal();
     setStatus(T.saving);
     post(body).then(handleReply, offline);
@@ -723,6 +741,8 @@
   window.addEventListener("online", function () {
     send();
   });
+  // Logging out: send what is waiting first.
+  if (window.PersonalStorage) window.PersonalStorage.whenLeaving(send);
   // Back from logging in again in another tab: try at once rather than at the next retry.
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && hasKeys(pending)) send();
