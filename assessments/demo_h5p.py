@@ -4,6 +4,8 @@ activity of the demo session (session 2) and published.
 
 Safe to run again: the activity is found by its title, the package is only replaced when the
 built bytes differ, and the session plan is only republished when no activity plays it yet.
+H5P files an earlier version of the demo unpacked under the public media folder are moved to
+the private one first (``h5p_package.move_public_files``).
 """
 
 import hashlib
@@ -14,7 +16,7 @@ from curriculum.models import ProgrammePage, SessionPlanPage
 from lms.page_translations import in_library
 
 from .h5p_build import DEMO_TITLE, build_package
-from .h5p_package import content_dir, install_package
+from .h5p_package import content_dir, install_package, move_public_files
 from .models import H5PActivity
 
 PROGRAMME_SLUG = "peer-support-agent"
@@ -64,6 +66,8 @@ def load(*, stdout=None):
     if plan is None:
         _say(stdout, "  H5P: the demo programme is missing, nothing loaded")
         return None
+    if move_public_files():
+        _say(stdout, "  H5P: files moved from the public media folder to the private one")
     activity = upload_demo_activity()
     placed = place_in_session(activity, plan.specific)
     _say(

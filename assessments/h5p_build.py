@@ -2,6 +2,8 @@
 
 Content types cannot be downloaded here, so the project ships ``H5P.PeerCheck`` (in
 ``assessments/h5p_library/``) and builds its demo package from it with pyh5p, offline.
+``build_package`` also builds from another folder of libraries (``library_dir``), which is
+how the tests make a package whose code tries to escape the player's sandbox.
 """
 
 from pathlib import Path
@@ -75,16 +77,23 @@ DEMO_CONTENT = {
 }
 
 
-def library_store():
-    return LibraryStore(LIBRARY_DIR)
+def library_store(library_dir=LIBRARY_DIR):
+    return LibraryStore(library_dir)
 
 
-def build_package(content=None, *, title=DEMO_TITLE, language="en"):
+def build_package(
+    content=None,
+    *,
+    title=DEMO_TITLE,
+    language="en",
+    main_library=MAIN_LIBRARY,
+    library_dir=LIBRARY_DIR,
+):
     """The bytes of a complete ``.h5p`` (h5p.json, content, and the library itself)."""
     h5p = build(
-        MAIN_LIBRARY,
+        main_library,
         content or DEMO_CONTENT,
-        store=library_store(),
+        store=library_store(library_dir),
         title=title,
         language=language,
         metadata={"embedTypes": ["iframe"], "license": "U"},

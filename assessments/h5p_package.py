@@ -18,6 +18,15 @@ adds what pyh5p leaves open, and says every refusal in plain words:
 
 Unpacking is atomic: files go to a temporary folder next to the final one, which is renamed
 into place only when everything is written; on any failure nothing is left behind.
+
+Where the files live: the uploaded ``.h5p`` and its unpacked folder are kept under
+``PRIVATE_MEDIA_ROOT/h5p/`` (``h5p_root``), never under ``MEDIA_ROOT``, which some set-ups
+serve to anyone (Django's own media serving under DEBUG, a web server's ``/media/``). A
+package's scripts and pictures served from the platform's own address would run with its
+origin (an SVG with a script in it, opened directly); the only way to them is the player's
+signed, sandboxed address (``assessments.h5p_sandbox``). ``content_dir`` is the one place that
+says where an activity's files are; ``move_public_files`` moves what older versions unpacked
+under ``MEDIA_ROOT`` (``manage.py move_h5p_files_to_private``).
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import re
 import shutil
 import uuid
 import zipfile
@@ -32,9 +43,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import transaction
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from pyh5p import PackageError, PackageLimits, SecurityError, read_package
 from pyh5p._util import is_safe_relative_path
@@ -297,15 +311,99 @@ def _main_missing(main):
     ) % {"library": main}
 
 
-# --- unpacking -------------------------------------------------------------------------------
+# --- where the files live ----------------------------------------------------------------------
+
+
+def h5p_root():
+    """The private folder of H5P files: ``packages/`` (the uploaded files) and ``content/``
+    (one unpacked folder per activity). Read when used, so changed settings are followed."""
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "h5p"
 
 
 def content_root():
-    return Path(settings.MEDIA_ROOT) / "h5p" / "content"
+    return h5p_root() / "content"
+
+
+def folder_dir(folder):
+    """The unpacked folder of the activity whose ``folder`` (a UUID) this is."""
+    return content_root() / str(folder)
 
 
 def content_dir(activity):
-    return content_root() / str(activity.folder)
+    return folder_dir(activity.folder)
+
+
+@deconstructible(path="assessments.h5p_package.PrivateH5PStorage")
+class PrivateH5PStorage(FileSystemStorage):
+    """The uploaded ``.h5p`` files, under ``PRIVATE_MEDIA_ROOT`` (names keep their
+    ``h5p/packages/`` prefix). It has no URL: nothing serves a package file as it is."""
+
+    @property
+    def base_location(self):
+        return os.fspath(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("H5P packages have no public address.")
+
+
+def package_storage():
+    return PrivateH5PStorage()
+
+
+def public_h5p_root():
+    """Where versions before the move kept H5P files: readable by anyone wherever ``/media/``
+    is served."""
+    return Path(settings.MEDIA_ROOT) / "h5p"
+
+
+def move_public_files():
+    """Move unpacked folders and ``.h5p`` files left under ``MEDIA_ROOT/h5p/`` into the
+    private folder; return how many were moved. A folder already in the private place wins
+    (it was unpacked later), and the public copy is removed either way. Safe to run again."""
+    moved = 0
+    public = public_h5p_root()
+    for kind in ("content", "packages"):
+        source = public / kind
+        if not source.is_dir():
+            continue
+        target = h5p_root() / kind
+        target.mkdir(parents=True, exist_ok=True)
+        for entry in sorted(source.iterdir()):
+            destination = target / entry.name
+            if destination.exists():
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+                continue
+            shutil.move(os.fspath(entry), os.fspath(destination))
+            moved += 1
+        source.rmdir()
+    if public.is_dir() and not any(public.iterdir()):
+        public.rmdir()
+    return moved
+
+
+@checks.register(checks.Tags.security)
+def check_no_public_h5p_files(app_configs=None, **kwargs):
+    """Warn while H5P files are still in the public media folder (before the move)."""
+    public = public_h5p_root()
+    if not any((public / kind).is_dir() for kind in ("content", "packages")):
+        return []
+    return [
+        checks.Warning(
+            f"H5P files are still under {public}, which may be served to anyone.",
+            hint="Run `manage.py move_h5p_files_to_private` to move them to PRIVATE_MEDIA_ROOT.",
+            id="assessments.W001",
+        )
+    ]
+
+
+# --- unpacking -------------------------------------------------------------------------------
 
 
 def _unpack_to_temp(inspection):
@@ -399,3 +497,48 @@ def read_h5p_json(activity):
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+# --- the highest score the package can give ----------------------------------------------------
+
+BLANK = re.compile(r"\*[^*]+\*")
+
+
+def _count_blanks(content):
+    return sum(len(BLANK.findall(str(q))) for q in content.get("questions") or [])
+
+
+def _count_peercheck(content):
+    return sum(
+        1
+        for q in content.get("questions") or []
+        if isinstance(q, dict) and q.get("id") and q.get("choices")
+    )
+
+
+# Content types whose highest score follows plainly from content.json, as their own
+# getMaxScore() computes it. Others (MultiChoice with weights, compound types) are left out:
+# a wrong guess here would hold back every trainee's honest result.
+DECLARED_MAX = {
+    "H5P.PeerCheck": _count_peercheck,
+    "H5P.TrueFalse": lambda content: 1,
+    "H5P.SingleChoiceSet": lambda content: len(content.get("choices") or []),
+    "H5P.Blanks": _count_blanks,
+}
+
+
+def declared_max_score(activity):
+    """The highest score this activity's package can give, or None where it cannot be told
+    from the package without playing it."""
+    main = read_h5p_json(activity).get("mainLibrary")
+    rule = DECLARED_MAX.get(main)
+    if rule is None:
+        return None
+    try:
+        content = json.loads(
+            (content_dir(activity) / "content" / "content.json").read_text(encoding="utf-8")
+        )
+        value = rule(content if isinstance(content, dict) else {})
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    return float(value) if value else None

@@ -1,10 +1,24 @@
 """xAPI statements from the H5P player: checked, stored, and turned into a result.
 
-The player is configured with an actor made from the user id (``player_actor``), the
-activity's IRI as object id, and a statement id the page adds. A statement is refused, with
-nothing stored, when it is about someone else, about another activity, already stored
-(replay), malformed, or too big. The statement and the result it changes are written in one
-transaction; completion is told on commit.
+The player runs in a sandboxed frame and tells the page about each statement; the page adds
+an actor made from the user id (``player_actor``), a statement id and the attempt the page
+opened (``context.registration``), and posts it. A statement is refused, with nothing
+stored, when it names no attempt, someone else's or a closed one, is about someone else or
+another activity, is already stored (replay), malformed, or too big. The statement and the
+result it changes are written in one transaction; completion is told on commit.
+
+**What the server can check, and what it cannot.** The trainee's own browser sends every
+statement, so whoever controls that browser (the trainee, or a library inside the package)
+can send any statement a real play could send. What is checked (``score_flag``) for a score
+of the whole activity: that it is inside what the activity allows (``raw <= max``), that its
+parts agree (``scaled = raw / max``), that the highest score is the package's
+(``H5PAttempt.max_score``) and the same all through the attempt, that it is the sum of the
+latest per-question scores where the content type sends them, and that it did not arrive
+within seconds of opening the activity. A score that fails is stored with its ``flag`` for the
+trainer to see and never counts towards passing or completion. A forger who opens the
+activity, waits, and sends per-question answers that add up to the total still gets a full
+score: only playing the activity on the server would tell, and H5P content runs in the
+browser.
 """
 
 from __future__ import annotations
@@ -21,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from training.signals import progress_inputs_changed
 
-from .models import H5PResult, XAPIStatement
+from .models import H5PAttempt, H5PResult, XAPIStatement
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_RESPONSE_CHARS = 5000
@@ -30,6 +44,11 @@ ACTOR_DOMAIN = "learners.peer-support.invalid"
 RECORDED_VERBS = frozenset({"answered", "completed", "passed", "failed", "scored"})
 ATTEMPT_VERBS = frozenset({"answered", "completed"})
 SUB_CONTENT = "?subContentId="
+# A whole-activity result sooner than this after the page opened was not played by a person.
+QUICK_SECONDS = 5
+# H5P rounds the scaled score to four decimals.
+SCALED_TOLERANCE = 0.001
+Flag = XAPIStatement.Flag
 
 
 class StatementRefused(Exception):
@@ -65,6 +84,13 @@ class Parsed:
     interaction_type: str
     timestamp: object
     raw: dict
+    registration: uuid.UUID | None = None
+    parent_ids: tuple = ()
+
+    @property
+    def is_whole(self):
+        """A statement about the whole activity that changes the trainee's result."""
+        return not self.sub_content_id and self.verb in ATTEMPT_VERBS
 
 
 def parse_body(body):
@@ -91,6 +117,18 @@ def _bool(value):
     if value is None or isinstance(value, bool):
         return value
     raise StatementRefused(_("This answer could not be read."), "malformed")
+
+
+def _parent_ids(statement):
+    """The ids of the activities a statement says it is part of (``contextActivities``)."""
+    context = statement.get("context") if isinstance(statement, dict) else None
+    activities = context.get("contextActivities") if isinstance(context, dict) else None
+    parents = activities.get("parent") if isinstance(activities, dict) else None
+    if isinstance(parents, dict):
+        parents = [parents]
+    return tuple(
+        str(p.get("id"))[:300] for p in parents or [] if isinstance(p, dict) and p.get("id")
+    )
 
 
 def check_statement(statement, *, user, activity):
@@ -154,6 +192,15 @@ def check_statement(statement, *, user, activity):
     if len(response) > MAX_RESPONSE_CHARS:
         raise StatementRefused(_("This answer is too long to store."), "too_big", status=413)
 
+    context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
+    registration = None
+    if context.get("registration") is not None:
+        try:
+            registration = uuid.UUID(str(context["registration"]))
+        except ValueError:
+            raise StatementRefused(_("This answer could not be read."), "malformed") from None
+    parent_ids = _parent_ids(statement)
+
     timestamp = None
     if isinstance(statement.get("timestamp"), str):
         timestamp = parse_datetime(statement["timestamp"])
@@ -176,13 +223,15 @@ def check_statement(statement, *, user, activity):
         interaction_type=interaction_type[:40],
         timestamp=timestamp,
         raw=statement,
+        registration=registration,
+        parent_ids=parent_ids,
     )
 
 
 def _apply(result, parsed, activity):
     """Change a trainee's result by one accepted statement: attempts and scores come from
     the whole activity's own answered/completed statements, never from one question."""
-    if parsed.sub_content_id or parsed.verb not in ATTEMPT_VERBS:
+    if not parsed.is_whole:
         return False
     result.attempts = min(result.attempts + 1, 32767)
     if parsed.score_scaled is not None:
@@ -203,17 +252,139 @@ def _apply(result, parsed, activity):
     return True
 
 
+# --- the open attempt ----------------------------------------------------------------------
+
+
+def open_attempt(parsed, *, enrolment, activity):
+    """The attempt the statement names, locked until the transaction ends; refused when there
+    is none, it is someone else's or another activity's, or it is closed."""
+    if parsed.registration is None:
+        raise StatementRefused(
+            _("This answer does not come from an activity you opened. Open it again to answer."),
+            "attempt",
+            status=403,
+        )
+    attempt = (
+        H5PAttempt.objects.select_for_update()
+        .filter(registration=parsed.registration, enrolment=enrolment, activity=activity)
+        .first()
+    )
+    if attempt is None:
+        raise StatementRefused(
+            _("This answer does not come from an activity you opened. Open it again to answer."),
+            "attempt",
+            status=403,
+        )
+    if not attempt.is_open():
+        raise StatementRefused(
+            _("This try of the activity is closed. Open the activity again to answer."),
+            "closed",
+            status=409,
+        )
+    return attempt
+
+
+# --- believing a score ---------------------------------------------------------------------
+
+
+@dataclass
+class Earlier:
+    """A statement the attempt already holds, as the score check needs it."""
+
+    sub_content_id: str
+    verb: str
+    score_raw: float | None
+    score_max: float | None
+    parent_ids: tuple
+
+
+def _earlier(attempt):
+    rows = (
+        XAPIStatement.objects.filter(attempt=attempt)
+        .order_by("pk")
+        .values_list("sub_content_id", "verb", "score_raw", "score_max", "raw")
+    )
+    return [
+        Earlier(sub, verb, raw_score, top, _parent_ids(raw))
+        for sub, verb, raw_score, top, raw in rows
+    ]
+
+
+def question_scores(earlier, activity_iri):
+    """The latest score of each question of the whole activity, from the last round of
+    answers: statements about sub-content whose parent is the activity itself (a question
+    inside a question belongs to its own parent), between two whole-activity results. When
+    the newest round holds no answers (a content type that sends "answered" and "completed"
+    for the whole), the round before it is the one the total is about."""
+    rounds = [[]]
+    for item in earlier:
+        if not item.sub_content_id:
+            if item.verb in ATTEMPT_VERBS:
+                rounds.append([])
+            continue
+        if item.score_max is None or (item.parent_ids and activity_iri not in item.parent_ids):
+            continue
+        rounds[-1].append(item)
+    for answers in reversed(rounds):
+        if answers:
+            latest = {}
+            for item in answers:
+                latest[item.sub_content_id] = item
+            return list(latest.values())
+    return []
+
+
+def score_flag(parsed, *, attempt, earlier, activity_iri, now=None):
+    """Why a whole-activity result cannot be believed (a ``Flag``), or '' when it can."""
+    if not parsed.is_whole:
+        return ""
+    now = now or timezone.now()
+    if (now - attempt.opened_at).total_seconds() < QUICK_SECONDS:
+        return Flag.TOO_QUICK
+    raw, top, scaled = parsed.score_raw, parsed.score_max, parsed.score_scaled
+    questions = question_scores(earlier, activity_iri)
+    if raw is None or top is None:
+        if attempt.max_score is not None or questions or scaled is not None:
+            return Flag.NO_SCORE
+        return ""
+    if top <= 0 or raw < 0 or raw > top + 1e-9:
+        return Flag.OUT_OF_RANGE
+    if scaled is not None and abs(scaled - raw / top) > SCALED_TOLERANCE:
+        return Flag.INCONSISTENT
+    if attempt.max_score is not None and abs(top - attempt.max_score) > 1e-9:
+        return Flag.MAX_MISMATCH
+    if questions:
+        total = sum(q.score_raw or 0 for q in questions)
+        highest = sum(q.score_max or 0 for q in questions)
+        if abs(total - raw) > 1e-6 or abs(highest - top) > 1e-6:
+            return Flag.NOT_THE_SUM
+    return ""
+
+
 def record_statement(statement, *, user, enrolment, activity):
-    """Store one statement; return ``(XAPIStatement, H5PResult)``."""
+    """Store one statement; return ``(XAPIStatement, H5PResult or None)``. A flagged result
+    is stored but changes nothing; the result returned is then the one as it was."""
     parsed = check_statement(statement, user=user, activity=activity)
     if XAPIStatement.objects.filter(statement_id=parsed.statement_id).exists():
         raise StatementRefused(_("This answer was already stored."), "duplicate", status=409)
     try:
         with transaction.atomic():
+            # Locked: two statements of one attempt are checked one after the other.
+            attempt = open_attempt(parsed, enrolment=enrolment, activity=activity)
+            flag = ""
+            if parsed.is_whole:
+                flag = score_flag(
+                    parsed,
+                    attempt=attempt,
+                    earlier=_earlier(attempt),
+                    activity_iri=activity.activity_iri,
+                )
             stored = XAPIStatement.objects.create(
                 statement_id=parsed.statement_id,
                 activity=activity,
                 enrolment=enrolment,
+                attempt=attempt,
+                flag=flag,
                 user=user,
                 verb=parsed.verb,
                 object_id=parsed.object_id,
@@ -229,7 +400,12 @@ def record_statement(statement, *, user, enrolment, activity):
                 raw=parsed.raw,
             )
             result = None
-            if not parsed.sub_content_id and parsed.verb in ATTEMPT_VERBS:
+            if parsed.is_whole and flag:
+                result = H5PResult.objects.filter(activity=activity, enrolment=enrolment).first()
+            elif parsed.is_whole:
+                if attempt.max_score is None and parsed.score_max:
+                    attempt.max_score = parsed.score_max
+                    attempt.save(update_fields=["max_score"])
                 # Lock the row so two statements arriving together both count.
                 H5PResult.objects.get_or_create(activity=activity, enrolment=enrolment)
                 result = H5PResult.objects.select_for_update().get(

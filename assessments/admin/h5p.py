@@ -24,7 +24,8 @@ class H5PActivityForm(WagtailAdminModelForm):
     class Meta:
         model = H5PActivity
         fields = ["title", "package", "pass_percent"]
-        widgets = {"package": forms.ClearableFileInput(attrs={"accept": ".h5p"})}
+        # A plain file input: the stored package is private and has no address to link to.
+        widgets = {"package": forms.FileInput(attrs={"accept": ".h5p"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,8 @@
 
 - ``self_assessment``: before and after ratings against a session's learning outcomes.
 - ``quizzes``: quizzes, attempts, answers and each trainee's counted result.
-- ``h5p``: uploaded H5P packages, the xAPI statements their player sends, and results.
+- ``h5p``: uploaded H5P packages, attempts, the xAPI statements their player sends, and
+  results.
 - ``evaluation``: questionnaires taken before, after and some months after a programme,
   with the trainee's consent.
 """
@@ -15,7 +16,7 @@ from .evaluation import (
     Instrument,
     InstrumentItem,
 )
-from .h5p import H5PActivity, H5PResult, XAPIStatement
+from .h5p import H5PActivity, H5PAttempt, H5PResult, XAPIStatement
 from .quizzes import Quiz, QuizAnswer, QuizAttempt, QuizResult
 from .self_assessment import SelfAssessment, SelfRating
 
@@ -25,6 +26,7 @@ __all__ = [
     "EvaluationResponse",
     "EvaluationSchedule",
     "H5PActivity",
+    "H5PAttempt",
     "H5PResult",
     "Instrument",
     "InstrumentItem",

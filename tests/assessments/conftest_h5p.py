@@ -15,9 +15,11 @@ from tests.factories import activity, make_session
 
 @pytest.fixture
 def h5p_media(settings, tmp_path):
-    """Unpacked packages go to a throw-away MEDIA_ROOT."""
+    """Packages and their unpacked folders go to a throw-away private folder (returned); the
+    public MEDIA_ROOT is a throw-away folder too, to check nothing lands there."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
 
 
 _DEMO = {}
@@ -71,7 +73,11 @@ def statement(
     response=None,
     interaction=None,
     statement_id=None,
+    registration=None,
+    scaled=None,
 ):
+    """A statement as the play page sends it; ``registration`` names the attempt (an
+    ``H5PAttempt`` or its UUID)."""
     object_id = act.activity_iri + (f"?subContentId={sub}" if sub else "")
     body = {
         "id": str(statement_id or uuid.uuid4()),
@@ -80,6 +86,12 @@ def statement(
         "object": {"id": object_id, "objectType": "Activity", "definition": {}},
         "timestamp": "2026-01-01T10:00:00Z",
     }
+    if registration is not None:
+        body["context"] = {"registration": str(getattr(registration, "registration", registration))}
+    if sub:
+        body.setdefault("context", {})["contextActivities"] = {
+            "parent": [{"id": act.activity_iri, "objectType": "Activity"}]
+        }
     if interaction:
         body["object"]["definition"] = {
             "interactionType": interaction,
@@ -87,10 +99,96 @@ def statement(
         }
     result = {}
     if raw is not None:
-        result["score"] = {"raw": raw, "max": top, "min": 0, "scaled": raw / top}
+        result["score"] = {
+            "raw": raw,
+            "max": top,
+            "min": 0,
+            "scaled": raw / top if scaled is None else scaled,
+        }
         result["completion"] = True
     if response is not None:
         result["response"] = response
     if result:
         body["result"] = result
     return body
+
+
+DECLARED = object()
+
+
+def open_attempt(enrolment, act, *, seconds_ago=60, max_score=DECLARED):
+    """An attempt as the play page opens it (the package's highest score, unless told), a
+    minute ago unless told: statements sooner than a few seconds after opening are held
+    back."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.h5p_package import declared_max_score
+    from assessments.models import H5PAttempt
+
+    attempt = H5PAttempt.open_for(
+        enrolment=enrolment,
+        activity=act,
+        max_score=declared_max_score(act) if max_score is DECLARED else max_score,
+    )
+    H5PAttempt.objects.filter(pk=attempt.pk).update(
+        opened_at=timezone.now() - timedelta(seconds=seconds_ago)
+    )
+    attempt.refresh_from_db()
+    return attempt
+
+
+QUESTIONS = ("lived-experience", "listening", "boundaries", "confidentiality")
+
+
+def play_round(client, url, user, act, attempt, score, *, words=None, total=None):
+    """What the demo content type sends for one play: an "answered" per choice question (the
+    first ``score`` right), the words typed if any, then "completed" with the total
+    (``total`` when a test wants it to disagree). Returns the replies."""
+    import json
+
+    def send(body):
+        return client.post(url, data=json.dumps(body), content_type="application/json")
+
+    replies = [
+        send(
+            statement(
+                user,
+                act,
+                "answered",
+                sub=question,
+                raw=1 if index < score else 0,
+                top=1,
+                interaction="choice",
+                registration=attempt,
+            )
+        )
+        for index, question in enumerate(QUESTIONS)
+    ]
+    if words is not None:
+        replies.append(
+            send(
+                statement(
+                    user,
+                    act,
+                    "answered",
+                    sub="own-words",
+                    response=words,
+                    interaction="long-fill-in",
+                    registration=attempt,
+                )
+            )
+        )
+    replies.append(
+        send(
+            statement(
+                user,
+                act,
+                raw=score if total is None else total,
+                top=len(QUESTIONS),
+                registration=attempt,
+            )
+        )
+    )
+    return replies

@@ -1,15 +1,19 @@
-"""Playing H5P: who may see the files, what the xAPI endpoint refuses, how results are
-derived, what the trainer and the trainee home show, and that queries stay flat."""
+"""Playing H5P: who may open the player, what the xAPI endpoint refuses, how results are
+derived, what the trainer and the trainee home show, and that queries stay flat. The sandbox
+and its signed file links are in ``test_h5p_sandbox.py``, score checks in
+``test_h5p_score_checks.py``."""
 # ruff: noqa: F811 (fixtures imported from conftest_h5p are used as arguments)
 
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments.models import H5PActivity, H5PResult, XAPIStatement
+from assessments.models import H5PActivity, H5PAttempt, H5PResult, XAPIStatement
 from lms.roles import Role
 from tests.factories import UserFactory, make_cohort
 from training.models import CohortTrainer, Enrolment
@@ -21,15 +25,13 @@ from .conftest_h5p import (  # noqa: F401
     h5p_activity,
     h5p_media,
     h5p_session,
+    open_attempt,
+    play_round,
     statement,
     zip_of,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def file_url(activity, path):
-    return f"/h5p/content/{activity.folder}/{path}"
 
 
 def enrolment_of(user, cohort):
@@ -44,17 +46,27 @@ def post(client, url, body, **extra):
 # --- files -------------------------------------------------------------------------------
 
 
+def frame_files(client, enrolment, activity):
+    """The signed prefix of the package files, as the play page gives it to its frame."""
+    page = client.get(reverse("assessments:h5p_play", args=[enrolment.pk, activity.pk]))
+    assert page.status_code == 200
+    return page.context["frame_src"] + "files/"
+
+
 def test_enrolled_trainee_reads_files_with_safe_headers(
     client, trainee, cohort, h5p_session, h5p_activity
 ):
     client.force_login(trainee)
-    response = client.get(file_url(h5p_activity, "H5P.PeerCheck-1.0/peercheck.js"))
+    prefix = frame_files(client, enrolment_of(trainee, cohort), h5p_activity)
+    # The frame has no origin and sends no login cookie: the link alone opens the files.
+    anonymous = Client()
+    response = anonymous.get(prefix + "H5P.PeerCheck-1.0/peercheck.js")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     assert b"H5P.PeerCheck" in b"".join(response.streaming_content)
-    listed = client.get(file_url(h5p_activity, "h5p.json"))
+    listed = anonymous.get(prefix + "h5p.json")
     assert listed["Content-Type"] == "application/json"
     assert json.loads(b"".join(listed.streaming_content))["mainLibrary"] == "H5P.PeerCheck"
 
@@ -82,34 +94,55 @@ def test_file_paths_cannot_leave_the_folder(
     (h5p_media / "h5p" / "content" / "other").mkdir(exist_ok=True)
     (h5p_media / "h5p" / "content" / "other" / "h5p.json").write_text("{}")
     client.force_login(trainee)
-    response = client.get(f"/h5p/content/{h5p_activity.folder}/{path}")
+    prefix = frame_files(client, enrolment_of(trainee, cohort), h5p_activity)
+    response = client.get(prefix + path)
     assert response.status_code == 404
 
 
-def test_files_need_login_and_a_programme_that_plays_them(
-    client, h5p_activity, h5p_session, cohort, other_cohort
+def test_files_need_a_link_from_a_page_that_plays_them(
+    client, trainee, h5p_activity, h5p_session, cohort, other_cohort
 ):
-    url = file_url(h5p_activity, "h5p.json")
-    assert client.get(url).status_code == 302  # to the login page
+    # The old address on the platform's own origin is gone, for everyone.
+    old = f"/h5p/content/{h5p_activity.folder}/h5p.json"
+    assert client.get(old).status_code == 404
     outsider = UserFactory(username="outsider", roles=[Role.TRAINEE])
     client.force_login(outsider)
-    assert client.get(url).status_code == 404
+    assert client.get(old).status_code == 404
+    enrolment = enrolment_of(trainee, cohort)
+    assert (
+        client.get(
+            reverse("assessments:h5p_play", args=[enrolment.pk, h5p_activity.pk])
+        ).status_code
+        == 404
+    )
     # A trainee of another organisation whose cohort follows the same programme may play it.
     stranger = other_cohort.enrolments.get().trainee
     client.force_login(stranger)
-    assert client.get(url).status_code == 200
+    prefix = frame_files(client, other_cohort.enrolments.get(), h5p_activity)
+    assert Client().get(prefix + "h5p.json").status_code == 200
 
 
-def test_withdrawn_trainee_loses_the_files(client, trainee, cohort, h5p_session, h5p_activity):
-    Enrolment.objects.filter(trainee=trainee).update(status=Enrolment.Status.WITHDRAWN)
+def test_withdrawn_trainee_loses_the_player(client, trainee, cohort, h5p_session, h5p_activity):
+    enrolment = enrolment_of(trainee, cohort)
     client.force_login(trainee)
-    assert client.get(file_url(h5p_activity, "h5p.json")).status_code == 404
+    frame = frame_files(client, enrolment, h5p_activity)[: -len("files/")]
+    Enrolment.objects.filter(trainee=trainee).update(status=Enrolment.Status.WITHDRAWN)
+    assert (
+        client.get(
+            reverse("assessments:h5p_play", args=[enrolment.pk, h5p_activity.pk])
+        ).status_code
+        == 404
+    )
+    assert Client().get(frame).status_code == 403
 
 
-def test_staff_read_files_without_enrolment(client, editor, h5p_activity):
+def test_staff_preview_without_enrolment(client, editor, h5p_activity):
     client.force_login(editor)
-    assert client.get(file_url(h5p_activity, "h5p.json")).status_code == 200
-    assert client.get(reverse("assessments:h5p_preview", args=[h5p_activity.pk])).status_code == 200
+    page = client.get(reverse("assessments:h5p_preview", args=[h5p_activity.pk]))
+    assert page.status_code == 200
+    assert page.context["config"]["xapiUrl"] is None
+    assert Client().get(page.context["frame_src"]).status_code == 200
+    assert Client().get(page.context["frame_src"] + "files/h5p.json").status_code == 200
 
 
 # --- play page -----------------------------------------------------------------------------
@@ -121,13 +154,16 @@ def test_play_page_configures_the_player(client, trainee, cohort, h5p_session, h
     response = client.get(reverse("assessments:h5p_play", args=[enrolment.pk, h5p_activity.pk]))
     assert response.status_code == 200
     config = response.context["config"]
-    assert config["xAPIObjectIRI"] == h5p_activity.activity_iri
-    assert config["user"]["mail"] == f"learner-{trainee.pk}@learners.peer-support.invalid"
-    assert config["h5pJsonPath"] == f"/h5p/content/{h5p_activity.folder}"
+    assert config["objectId"] == h5p_activity.activity_iri
+    assert config["actor"]["mail"] == f"learner-{trainee.pk}@learners.peer-support.invalid"
     assert config["xapiUrl"] == reverse(
         "assessments:h5p_xapi", args=[enrolment.pk, h5p_activity.pk]
     )
-    assert b"h5p-standalone/main.bundle.js" in response.content
+    attempt = H5PAttempt.objects.get(enrolment=enrolment, activity=h5p_activity)
+    assert config["registration"] == str(attempt.registration)
+    assert attempt.max_score == 4  # four choice questions in the demo package
+    # The player itself is only in the sandboxed frame, never in this page.
+    assert b"h5p-standalone/main.bundle.js" not in response.content
     assert b'id="h5p-config"' in response.content
 
 
@@ -151,15 +187,17 @@ def test_play_page_refuses_others(
 
 @pytest.fixture
 def played(trainee, cohort, h5p_session, h5p_activity):
+    """The trainee's enrolment, the endpoint, and the attempt the play page opened a minute
+    ago (``max_score`` left open, so the tests below may use any maximum)."""
     enrolment = enrolment_of(trainee, cohort)
     url = reverse("assessments:h5p_xapi", args=[enrolment.pk, h5p_activity.pk])
-    return enrolment, url
+    return enrolment, url, open_attempt(enrolment, h5p_activity, max_score=None)
 
 
 def test_statements_are_stored_and_turned_into_a_result(
     client, trainee, h5p_activity, played, django_capture_on_commit_callbacks
 ):
-    enrolment, url = played
+    enrolment, url, attempt = played
     client.force_login(trainee)
     seen = []
 
@@ -169,36 +207,13 @@ def test_statements_are_stored_and_turned_into_a_result(
     progress_inputs_changed.connect(listener)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            answered = post(
-                client,
-                url,
-                statement(
-                    trainee,
-                    h5p_activity,
-                    "answered",
-                    sub="lived-experience",
-                    raw=1,
-                    top=1,
-                    interaction="choice",
-                ),
+            first = play_round(
+                client, url, trainee, h5p_activity, attempt, 2, words="Patient and honest."
             )
-            words = post(
-                client,
-                url,
-                statement(
-                    trainee,
-                    h5p_activity,
-                    "answered",
-                    sub="own-words",
-                    response="Patient and honest.",
-                    interaction="long-fill-in",
-                ),
-            )
-            first = post(client, url, statement(trainee, h5p_activity, raw=2, top=4))
-            second = post(client, url, statement(trainee, h5p_activity, raw=3, top=4))
+            second = play_round(client, url, trainee, h5p_activity, attempt, 3)
     finally:
         progress_inputs_changed.disconnect(listener)
-    assert [r.status_code for r in (answered, words, first, second)] == [201] * 4
+    assert [r.status_code for r in first + second] == [201] * 11
     result = H5PResult.objects.get(enrolment=enrolment, activity=h5p_activity)
     # Only the whole activity's statements count as attempts, not each question.
     assert result.attempts == 2
@@ -208,31 +223,35 @@ def test_statements_are_stored_and_turned_into_a_result(
     assert seen == [enrolment.pk, enrolment.pk]
     stored = XAPIStatement.objects.get(sub_content_id="own-words")
     assert stored.response == "Patient and honest." and stored.interaction_type == "long-fill-in"
-    assert second.json()["result"]["attempts"] == 2
+    assert not XAPIStatement.objects.exclude(flag="").exists()
+    reply = second[-1].json()["result"]
+    assert reply["attempts"] == 2
+    # What the page shows as "Your result so far", without a reload.
+    assert "best score 75%" in reply["summary"] and "passed" in reply["summary"]
 
 
 def test_a_lower_score_after_a_better_one_keeps_the_best(client, trainee, h5p_activity, played):
-    enrolment, url = played
+    enrolment, url, attempt = played
     client.force_login(trainee)
-    post(client, url, statement(trainee, h5p_activity, raw=4, top=4))
-    post(client, url, statement(trainee, h5p_activity, raw=1, top=4))
+    post(client, url, statement(trainee, h5p_activity, raw=4, top=4, registration=attempt))
+    post(client, url, statement(trainee, h5p_activity, raw=1, top=4, registration=attempt))
     result = H5PResult.objects.get(enrolment=enrolment)
     assert (result.best_scaled, result.last_scaled, result.passed) == (1.0, 0.25, True)
 
 
 def test_below_the_pass_mark_is_completed_not_passed(client, trainee, h5p_activity, played):
-    enrolment, url = played
+    enrolment, url, attempt = played
     client.force_login(trainee)
-    post(client, url, statement(trainee, h5p_activity, raw=2, top=4))
+    post(client, url, statement(trainee, h5p_activity, raw=2, top=4, registration=attempt))
     result = H5PResult.objects.get(enrolment=enrolment)
     assert result.completed and not result.passed
 
 
 def test_without_pass_mark_finishing_is_passing(client, trainee, h5p_activity, played):
-    enrolment, url = played
+    enrolment, url, attempt = played
     H5PActivity.objects.filter(pk=h5p_activity.pk).update(pass_percent=None)
     client.force_login(trainee)
-    post(client, url, statement(trainee, h5p_activity, raw=0, top=4))
+    post(client, url, statement(trainee, h5p_activity, raw=0, top=4, registration=attempt))
     assert H5PResult.objects.get(enrolment=enrolment).passed
 
 
@@ -245,28 +264,38 @@ def refused(response, status, code):
 
 
 def test_forged_actor_is_refused(client, trainee, other_trainee, h5p_activity, played):
-    _enrolment, url = played
+    _enrolment, url, attempt = played
     client.force_login(trainee)
-    refused(post(client, url, statement(other_trainee, h5p_activity, raw=4, top=4)), 403, "actor")
-    body = statement(trainee, h5p_activity, raw=4, top=4)
+    refused(
+        post(
+            client, url, statement(other_trainee, h5p_activity, raw=4, top=4, registration=attempt)
+        ),
+        403,
+        "actor",
+    )
+    body = statement(trainee, h5p_activity, raw=4, top=4, registration=attempt)
     body["actor"] = {"account": {"name": "x", "homePage": "http://evil"}}
     refused(post(client, url, body), 403, "actor")
 
 
 def test_statement_about_another_activity_is_refused(client, trainee, h5p_activity, played):
-    _enrolment, url = played
+    _enrolment, url, attempt = played
     other = H5PActivity(title="Other", folder=uuid.uuid4())
     client.force_login(trainee)
-    refused(post(client, url, statement(trainee, other, raw=4, top=4)), 403, "object")
-    body = statement(trainee, h5p_activity, raw=4, top=4)
+    refused(
+        post(client, url, statement(trainee, other, raw=4, top=4, registration=attempt)),
+        403,
+        "object",
+    )
+    body = statement(trainee, h5p_activity, raw=4, top=4, registration=attempt)
     body["object"]["id"] = h5p_activity.activity_iri + "-other"
     refused(post(client, url, body), 403, "object")
 
 
 def test_replayed_statement_is_refused(client, trainee, h5p_activity, played):
-    enrolment, url = played
+    enrolment, url, attempt = played
     client.force_login(trainee)
-    body = statement(trainee, h5p_activity, raw=1, top=4)
+    body = statement(trainee, h5p_activity, raw=1, top=4, registration=attempt)
     assert post(client, url, body).status_code == 201
     again = post(client, url, body)
     assert again.status_code == 409 and again.json()["code"] == "duplicate"
@@ -283,55 +312,68 @@ def test_replayed_statement_is_refused(client, trainee, h5p_activity, played):
     ],
 )
 def test_malformed_or_big_bodies_are_refused(client, trainee, played, body, code, status):
-    _enrolment, url = played
+    _enrolment, url, attempt = played
     client.force_login(trainee)
     refused(post(client, url, body), status, code)
 
 
 def test_bad_fields_are_refused(client, trainee, h5p_activity, played):
-    _enrolment, url = played
+    _enrolment, url, attempt = played
     client.force_login(trainee)
-    no_id = statement(trainee, h5p_activity, raw=1, top=4)
+    no_id = statement(trainee, h5p_activity, raw=1, top=4, registration=attempt)
     no_id["id"] = "not-a-uuid"
     refused(post(client, url, no_id), 400, "malformed")
-    silly = statement(trainee, h5p_activity, raw=1, top=4)
+    silly = statement(trainee, h5p_activity, raw=1, top=4, registration=attempt)
     silly["result"]["score"]["scaled"] = 7
     refused(post(client, url, silly), 400, "malformed")
-    noise = statement(trainee, h5p_activity, "interacted")
+    noise = statement(trainee, h5p_activity, "interacted", registration=attempt)
     refused(post(client, url, noise), 400, "verb")
 
 
 def test_other_users_enrolment_is_refused(client, trainee, other_trainee, h5p_activity, played):
-    _enrolment, url = played
+    _enrolment, url, attempt = played
     client.force_login(other_trainee)
     refused(
-        post(client, url, statement(other_trainee, h5p_activity, raw=4, top=4)), 404, "not_found"
+        post(
+            client, url, statement(other_trainee, h5p_activity, raw=4, top=4, registration=attempt)
+        ),
+        404,
+        "not_found",
     )
 
 
 def test_unauthenticated_is_refused(client, trainee, h5p_activity, played):
-    _enrolment, url = played
-    response = post(client, url, statement(trainee, h5p_activity, raw=4, top=4))
+    _enrolment, url, attempt = played
+    response = post(
+        client, url, statement(trainee, h5p_activity, raw=4, top=4, registration=attempt)
+    )
     assert response.status_code == 302
     assert not XAPIStatement.objects.exists()
 
 
 def test_missing_csrf_token_is_refused(trainee, h5p_activity, played):
-    _enrolment, url = played
+    _enrolment, url, attempt = played
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(trainee)
-    response = post(strict, url, statement(trainee, h5p_activity, raw=4, top=4))
+    response = post(
+        strict, url, statement(trainee, h5p_activity, raw=4, top=4, registration=attempt)
+    )
     assert response.status_code == 403
     assert not XAPIStatement.objects.exists()
     # With the token in the header, as the player sends it, the same statement is stored.
     strict.get(reverse("home"))
     token = strict.cookies["csrftoken"].value
-    ok = post(strict, url, statement(trainee, h5p_activity, raw=4, top=4), HTTP_X_CSRFTOKEN=token)
+    ok = post(
+        strict,
+        url,
+        statement(trainee, h5p_activity, raw=4, top=4, registration=attempt),
+        HTTP_X_CSRFTOKEN=token,
+    )
     assert ok.status_code == 201
 
 
 def test_get_is_not_allowed(client, trainee, played):
-    _enrolment, url = played
+    _enrolment, url, attempt = played
     client.force_login(trainee)
     assert client.get(url).status_code == 405
 
@@ -343,19 +385,10 @@ def _play(trainee, activity, enrolment, score, words):
     client = Client()
     client.force_login(trainee)
     url = reverse("assessments:h5p_xapi", args=[enrolment.pk, activity.pk])
-    post(
-        client,
-        url,
-        statement(
-            trainee,
-            activity,
-            "answered",
-            sub="own-words",
-            response=words,
-            interaction="long-fill-in",
-        ),
+    replies = play_round(
+        client, url, trainee, activity, open_attempt(enrolment, activity), score, words=words
     )
-    post(client, url, statement(trainee, activity, raw=score, top=4))
+    assert [r.status_code for r in replies] == [201] * len(replies)
 
 
 def test_trainer_sees_scores_and_open_answers(
@@ -425,10 +458,16 @@ def test_xapi_and_file_queries_stay_flat(
     client.force_login(trainee)
     enrolment = enrolment_of(trainee, cohort)
     url = reverse("assessments:h5p_xapi", args=[enrolment.pk, h5p_activity.pk])
-    with django_assert_max_num_queries(16):
-        assert post(client, url, statement(trainee, h5p_activity, raw=1, top=4)).status_code == 201
-    with django_assert_max_num_queries(8):
-        assert client.get(file_url(h5p_activity, "h5p.json")).status_code == 200
+    prefix = frame_files(client, enrolment, h5p_activity)
+    attempt = H5PAttempt.objects.get(enrolment=enrolment)
+    H5PAttempt.objects.filter(pk=attempt.pk).update(opened_at=timezone.now() - timedelta(minutes=1))
+    body = statement(trainee, h5p_activity, raw=1, top=4, registration=attempt)
+    # Two more than before the attempt checks: the attempt (locked) and its statements so far.
+    with django_assert_max_num_queries(18):
+        assert post(client, url, body).status_code == 201
+    # The package files need no database at all: the signed link says everything.
+    with django_assert_max_num_queries(0):
+        assert Client().get(prefix + "h5p.json").status_code == 200
     from assessments.views.h5p import trainee_home_context
 
     with django_assert_max_num_queries(4):

@@ -21,7 +21,7 @@ def test_the_next_test_finds_the_demo_as_it_was_loaded(demo_database, settings):
     assert Cohort.objects.filter(name="Kent, spring 2027").exists()
     assert not Cohort.objects.filter(name="Renamed by a test").exists()
     assert not User.objects.filter(username="left_behind").exists()
-    # Files the demo wrote (its H5P package) are where this test's settings look.
+    # Files the demo wrote (its H5P package, kept privately) are where this test's settings look.
     assert settings.MEDIA_ROOT == str(demo_database.folders.media)
-    assert any(demo_database.folders.media.rglob("h5p.json"))
+    assert any(demo_database.folders.private.rglob("h5p.json"))
     assert "marie" in demo_database.output

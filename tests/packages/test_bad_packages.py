@@ -60,6 +60,8 @@ def edit_json(function):
 def snapshot():
     """What an import would add: rows and files."""
     media = Path(settings.MEDIA_ROOT)
+    # H5P packages and their unpacked folders are kept under PRIVATE_MEDIA_ROOT.
+    private = Path(settings.PRIVATE_MEDIA_ROOT)
     return {
         "pages": Page.objects.count(),
         "worksheets": Worksheet.objects.count(),
@@ -67,6 +69,9 @@ def snapshot():
         "h5p": H5PActivity.objects.count(),
         "images": get_image_model().objects.count(),
         "files": sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()),
+        "private files": sorted(
+            str(p.relative_to(private)) for p in private.rglob("*") if p.is_file()
+        ),
     }
 
 
