@@ -12,3 +12,13 @@ class TrainingConfig(AppConfig):
         from .completion import connect_receivers
 
         connect_receivers()
+        # After a login card's code: the choosing step, and what the trainee is told.
+        from . import sign_in
+
+        sign_in.connect_receivers()
+        # A reset link goes to a trainee's address only once they confirmed it themselves.
+        from lms.password_reset import register_reset_rule
+
+        from .people import may_reset_by_email
+
+        register_reset_rule(may_reset_by_email)

@@ -13,6 +13,7 @@ so the live part of the demo always works.
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
@@ -40,6 +41,7 @@ from .models import (
     Enrolment,
     Organisation,
     ScheduledSession,
+    SignInCode,
     TraineeProfile,
     TrainingTarget,
 )
@@ -297,7 +299,30 @@ def load_antwerp(programme):
             user=user,
             defaults={"reference": f"ANT-{number:03d}", "created_by": trainer},
         )
+        if not user.email:
+            demo_login_card(user, cohort=cohort, by=trainer)
     return antwerp, cohort, trainer
+
+
+def demo_login_card(user, *, cohort, by, printed_days_ago=12):
+    """The login card a trainer printed for a trainee without email, used the next day, so
+    the trainee's account page and the group's login cards page show the log. Its code was
+    never printed (a random one, kept hashed like any other)."""
+    from .people import login_code_new, login_code_normalise, person_name, sign_in_code_days
+
+    printed_at = at(timezone.localdate() - datetime.timedelta(days=printed_days_ago), 10, 5)
+    card = SignInCode.objects.filter(user=user, kind=SignInCode.Kind.FIRST, printed_by=by).first()
+    if card is None:
+        card = SignInCode(user=user, kind=SignInCode.Kind.FIRST, printed_by=by)
+        card.code_hash = make_password(login_code_normalise(login_code_new()))
+    card.cohort = cohort
+    card.printed_by_name = person_name(by)
+    card.printed_at = printed_at
+    card.expires_at = printed_at + datetime.timedelta(days=sign_in_code_days())
+    card.used_at = printed_at + datetime.timedelta(days=1, hours=8)
+    card.save()
+    TraineeProfile.objects.filter(user=user).update(card_issued_at=printed_at, card_issued_by=by)
+    return card
 
 
 def recompute_progress(cohorts):

@@ -226,6 +226,114 @@ class AccountEmailForm(forms.Form):
     email = forms.EmailField(
         label=_("Your email address"),
         required=False,
-        help_text=_("Used only to send you a new password if you forget yours."),
+        help_text=_(
+            "Used only to send you a new password if you forget yours. We send a link to a "
+            "new address: it changes when you open the link. Leave it empty to remove it."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class ReplacementCardForm(forms.Form):
+    """The separate step before a replacement card: the staff member's word, recorded."""
+
+    trainee_present = forms.BooleanField(required=False)
+
+    def __init__(self, *args, name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainee_present"].label = _(
+            "%(name)s is with me now and asked me for a new card."
+        ) % {"name": name}
+
+
+class CurrentSecretForm(forms.Form):
+    """The password or PIN someone logs in with now, before they may choose another."""
+
+    current = forms.CharField(
+        label=_("Your password or PIN now"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
+class PinForm(forms.Form):
+    """A PIN for a trainee: numbers only, typed twice, on a phone's number pad."""
+
+    pin = forms.CharField(
+        label=_("Your new PIN"),
+        strip=False,
+        max_length=64,
+        help_text=_("6 numbers or more. Not 123456, not 111111."),
+        widget=forms.PasswordInput(
+            attrs={"inputmode": "numeric", "autocomplete": "new-password", "pattern": "[0-9]*"}
+        ),
+    )
+    pin_again = forms.CharField(
+        label=_("The same PIN again"),
+        strip=False,
+        max_length=64,
+        widget=forms.PasswordInput(
+            attrs={"inputmode": "numeric", "autocomplete": "new-password", "pattern": "[0-9]*"}
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_pin(self):
+        from .sign_in import validate_pin
+
+        pin = self.cleaned_data["pin"]
+        validate_pin(pin)
+        return pin
+
+    def clean(self):
+        data = super().clean()
+        if data.get("pin") and data.get("pin") != data.get("pin_again"):
+            self.add_error(
+                "pin_again", _("The two PINs are not the same. Type the same PIN twice.")
+            )
+        data["secret"] = data.get("pin")
+        return data
+
+
+class NewPasswordForm(forms.Form):
+    """A password, checked by the site's password rules (``AUTH_PASSWORD_VALIDATORS``)."""
+
+    password = forms.CharField(
+        label=_("Your new password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = _(
+            "8 characters or more: letters, numbers or signs, not only numbers. A short "
+            "sentence you will remember works well."
+        )
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean()
+        password = data.get("password")
+        if password and password != data.get("password_again"):
+            self.add_error(
+                "password_again",
+                _("The two passwords are not the same. Type the same password twice."),
+            )
+        elif password:
+            try:
+                validate_password(password, user=self.user)
+            except ValidationError as error:
+                self.add_error("password", error)
+        data["secret"] = password
+        return data

@@ -3,9 +3,11 @@
 Business-card size (85 × 55 mm), ten to an A4 sheet with cut marks in the margins, so a
 trainer can print them on an ordinary printer and cut them with scissors. Each card has the
 trainee's name, the site address, their username, their code, a QR code that opens the login
-page with the username filled in, and one sentence on what to do.
+page with the username filled in, and a few words on what to do.
 
-The code appears only here: it is the account's password and is stored hashed.
+The code appears only here, in clear. It is not a password: it signs the trainee in once,
+until the date on the card, to choose their own password or PIN (``training/sign_in.py``).
+The log of cards keeps only its hash (``SignInCode``).
 """
 
 import io
@@ -91,7 +93,7 @@ def _draw_card(c, x, y, *, name, username, code, login_url, how_to):
 
     c.setFillColor(pdf.MUTED)
     c.setFont(pdf.FONT, 7)
-    c.drawString(inner_left, top - 70, _("Code"))
+    c.drawString(inner_left, top - 70, _("Code (works once)"))
     c.setFillColor(pdf.INK)
     c.setFont(pdf.FONT_BOLD, 15)
     c.drawString(inner_left, top - 86, code)
@@ -139,8 +141,24 @@ def _draw_cut_marks(c):
     c.setDash()
 
 
+def _how_to(card):
+    until = formats.date_format(timezone.localtime(card.sign_in.expires_at), "j F Y")
+    if card.sign_in.kind == card.sign_in.Kind.REPLACEMENT:
+        return _(
+            "Open the website or scan the square. Type your username, then the code in the "
+            "“Password” box, and press “Log in”. The code works once, until %(date)s. Then "
+            "choose a new password or PIN: your old one stops working."
+        ) % {"date": until}
+    return _(
+        "Open the website or scan the square with your phone. Type your username, then the "
+        "code in the “Password” box, and press “Log in”. The code works once, until "
+        "%(date)s. Then choose your own password or PIN."
+    ) % {"date": until}
+
+
 def login_cards_pdf(cards, *, login_url, cohort):
-    """The PDF bytes for ``cards``: a list of ``(user, code)`` as issued."""
+    """The PDF bytes for ``cards``: ``PrintedCard`` objects as issued
+    (``training.people.login_cards_issue`` or ``login_card_replace``)."""
     pdf.register_fonts()
     buffer = io.BytesIO()
     # The embedded font from the start, so no page refers to reportlab's unembedded Helvetica.
@@ -148,11 +166,6 @@ def login_cards_pdf(cards, *, login_url, cohort):
         buffer, pagesize=A4, pageCompression=1, initialFontName=pdf.FONT, initialFontSize=10
     )
     c.setTitle(_("Login cards: %(cohort)s") % {"cohort": cohort.name})
-    how_to = _(
-        "Open the website or scan the square with your phone. Type your username, then the "
-        "code in the “Password” box exactly as written, and press “Log in”. Keep this card "
-        "safe."
-    )
     printed = formats.date_format(timezone.localtime(), "DATE_FORMAT")
     per_page = COLUMNS * ROWS
     for start in range(0, len(cards), per_page):
@@ -167,17 +180,17 @@ def login_cards_pdf(cards, *, login_url, cohort):
         c.setFillColor(pdf.MUTED)
         c.drawString(LEFT + 3 * mm, PAGE_HEIGHT - 7 * mm, header)
         _draw_cut_marks(c)
-        for index, (user, code) in enumerate(cards[start : start + per_page]):
+        for index, card in enumerate(cards[start : start + per_page]):
             row, col = divmod(index, COLUMNS)
             _draw_card(
                 c,
                 LEFT + col * CARD_WIDTH,
                 BOTTOM + (ROWS - 1 - row) * CARD_HEIGHT,
-                name=user.get_full_name() or user.username,
-                username=user.username,
-                code=code,
+                name=card.user.get_full_name() or card.user.username,
+                username=card.user.username,
+                code=card.code,
                 login_url=login_url,
-                how_to=how_to,
+                how_to=_how_to(card),
             )
     c.save()
     return buffer.getvalue()

@@ -11,7 +11,9 @@ what a partner's file needs:
   organisation's trainees, every account using an email of the file, the cohort's
   enrolments), so the row loop asks the database nothing, whatever the file's size;
 - nothing is written row by row: ``use_bulk`` collects the rows and ``bulk_create`` writes
-  them all at the end, in a few bulk statements, and only when not one row has an error.
+  them all at the end, in a few bulk statements, and only when not one row has an error;
+- a file never changes the email address of a trainee who has logged in: that address is
+  where a new password goes, so only the trainee changes it (``_check_email``).
 
 ``training.imports`` reads the uploaded file, maps its columns and turns the result into the
 preview a trainer reads.
@@ -30,7 +32,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +42,7 @@ from import_export import fields, instance_loaders, resources, widgets
 from lms.roles import STAFF_ROLES, Role
 
 from .models import Enrolment, Organisation, TraineeProfile
+from .people import signed_in_condition
 from .signals import progress_inputs_changed
 from .usernames import base_username
 
@@ -373,6 +376,7 @@ class TraineeImportResource(resources.Resource):
                     )
                 ),
                 is_staff_role=Exists(staff_groups.filter(user=OuterRef("pk"))),
+                signed_in=ExpressionWrapper(signed_in_condition(), output_field=BooleanField()),
             )
             .values(
                 "id",
@@ -383,6 +387,7 @@ class TraineeImportResource(resources.Resource):
                 "is_superuser",
                 "is_trainee",
                 "is_staff_role",
+                "signed_in",
                 "trainee_profile__id",
                 "trainee_profile__reference",
                 "trainee_profile__phone",
@@ -528,6 +533,21 @@ class TraineeImportResource(resources.Resource):
     def _check_email(self, instance, row, add):
         email = (instance.email or "").lower()
         if not email or "email" not in row or not str(row.get("email") or "").strip():
+            return
+        known = self.trainees.get(instance.user_id)
+        if known and known["signed_in"] and instance.changed("email"):
+            # Their address is where a new password goes: once they have logged in, only
+            # they change it (their account page, with a link sent to the new address), as
+            # on the trainee's own page (``people.trainee_update``).
+            add(
+                "email",
+                _(
+                    "%(name)s has logged in already, so only they can change their email "
+                    "address, on their account page. Leave the email cell empty or write "
+                    "the address they have now."
+                )
+                % {"name": f"{known['first_name']} {known['last_name']}".strip()},
+            )
             return
         owners = self.email_owners.get(email, set()) - {instance.user_id}
         if not owners:

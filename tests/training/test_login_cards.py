@@ -1,5 +1,6 @@
-"""Login cards: the printed code logs the trainee in, a new card replaces the old code, and
-no card is ever printed for a staff account or someone outside the group."""
+"""Login cards: the printed code signs the trainee in once (to choose their own password or
+PIN, see test_sign_in_codes.py), a new card replaces the old code, and no card is ever
+printed for a staff account or someone outside the group."""
 
 import io
 import re
@@ -8,12 +9,13 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from lms.roles import Role
 from tests.factories import UserFactory
 from training import people
-from training.models import Enrolment, TraineeProfile
+from training.models import Enrolment, SignInCode, TraineeProfile
 
 CODE = re.compile(r"\b([A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4})\b")
 
@@ -44,7 +46,7 @@ def newcomer(cohort, trainer):
     ).trainee
 
 
-def test_the_code_on_the_card_logs_the_trainee_in(as_user, trainer, cohort, newcomer):
+def test_the_code_on_the_card_signs_the_trainee_in(as_user, trainer, cohort, newcomer):
     response = print_cards(as_user(trainer), cohort, newcomer)
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
@@ -53,14 +55,24 @@ def test_the_code_on_the_card_logs_the_trainee_in(as_user, trainer, cohort, newc
     assert "Zoë Dvořák" in text
     assert newcomer.username in text
     assert "http://testserver/login/" in text
+    assert "works once" in text
     codes = CODE.findall(text)
     assert len(codes) == 1
+    assert not logs_in(newcomer.username, "ABCD-EFGH")
+    assert not logs_in("someone.else", codes[0])
     assert logs_in(newcomer.username, codes[0])
-    assert not logs_in(newcomer.username, codes[0].lower().replace("-", ""))
 
     profile = TraineeProfile.objects.get(user=newcomer)
     assert profile.card_issued_by == trainer
     assert profile.card_issued_at is not None
+
+
+def test_a_code_may_be_typed_in_small_letters_and_without_the_dash(
+    as_user, trainer, cohort, newcomer
+):
+    _r, text = pdf_text(print_cards(as_user(trainer), cohort, newcomer))
+    code = CODE.findall(text)[0]
+    assert logs_in(newcomer.username, " " + code.lower().replace("-", " ") + " ")
 
 
 def test_a_new_card_replaces_the_old_code(as_user, trainer, cohort, newcomer):
@@ -104,11 +116,12 @@ def test_the_qr_code_and_the_login_page_carry_the_username(client, newcomer):
 def test_the_page_ticks_only_those_who_cannot_log_in_yet(
     as_user, trainer, cohort, trainee, other_trainee
 ):
-    trainee.email = "has@example.org"
+    trainee.email = "has@example.org"  # and a password of their own
     trainee.save()
-    TraineeProfile.objects.create(user=trainee, card_issued_at="2026-01-01T10:00Z")
-    other_trainee.email = "own@example.org"  # and a password of their own
-    other_trainee.save()
+    # An address they confirmed themselves: a reset link may go to it.
+    TraineeProfile.objects.create(
+        user=trainee, email_confirmed="has@example.org", email_confirmed_at=timezone.now()
+    )
     no_email = people.trainee_create(
         cohort=cohort, first_name="No", last_name="Mail", created_by=trainer
     ).trainee
@@ -119,14 +132,27 @@ def test_the_page_ticks_only_those_who_cannot_log_in_yet(
         email="new@example.org",
         created_by=trainer,
     ).trainee
+    waiting = people.trainee_create(
+        cohort=cohort, first_name="Has", last_name="Card", created_by=trainer
+    ).trainee
+    people.login_cards_issue(cohort=cohort, trainees=[waiting], by=trainer)
     response = as_user(trainer).get(reverse("training:login_cards", args=[cohort.pk]))
     page = response.content.decode()
-    assert "replaces the old code" in page
+    assert "works once" in page
     checked = {e.trainee for e in response.context["enrolments"] if e.checked}
     assert checked == {no_email, with_email}
-    # Everyone can still be ticked by hand.
-    for user in (trainee, other_trainee, no_email, with_email):
+    # Anyone who never logged in can still be ticked by hand.
+    for user in (no_email, with_email, waiting):
         assert f'value="{user.pk}"' in page
+    # Those who logged in before are not offered a first card.
+    for user in (trainee, other_trainee):
+        assert f'value="{user.pk}"' not in page
+    # They reset by email, or get a replacement card from a page of its own.
+    assert "can choose a new password themselves" in page
+    other = Enrolment.objects.get(cohort=cohort, trainee=other_trainee)
+    assert reverse("training:login_card_replace", args=[cohort.pk, other.pk]) in page
+    mine = Enrolment.objects.get(cohort=cohort, trainee=trainee)
+    assert reverse("training:login_card_replace", args=[cohort.pk, mine.pk]) not in page
 
 
 def test_no_card_for_anyone_with_a_staff_role(as_user, trainer, cohort, co_trainer):
@@ -164,6 +190,7 @@ def test_one_refused_person_means_no_card_at_all(cohort, trainer, trainee, other
         user.refresh_from_db()
         assert user.password == before[user.pk]
     assert not TraineeProfile.objects.filter(card_issued_at__isnull=False).exists()
+    assert not SignInCode.objects.exists()
 
 
 def test_someone_outside_the_group_cannot_be_chosen(as_user, trainer, cohort, other_cohort):

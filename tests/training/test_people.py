@@ -271,7 +271,11 @@ def test_staff_cannot_edit_someone_who_manages_their_own_account(
 # --- one's own account ----------------------------------------------------------------------
 
 
-def test_a_trainee_adds_an_email_later(as_user, trainer, cohort):
+def test_a_trainee_adds_an_email_later_through_the_link_sent_to_it(as_user, trainer, cohort):
+    import re
+
+    from django.core import mail
+
     enrolment = people.trainee_create(
         cohort=cohort, first_name="Abdoul", last_name="K", created_by=trainer
     )
@@ -282,19 +286,60 @@ def test_a_trainee_adds_an_email_later(as_user, trainer, cohort):
     response = client.post(reverse("training:account"), {"email": "abdoul@Example.ORG"})
     assert response.status_code == 302
     user.refresh_from_db()
+    assert user.email == ""
+    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    client.post(link)
+    user.refresh_from_db()
     assert user.email == "abdoul@example.org"
 
 
-def test_an_email_in_use_gets_a_neutral_message(as_user, trainee, other_org_trainer):
+def test_an_email_in_use_gets_the_same_message_as_any_other(as_user, trainee, other_org_trainer):
     other_org_trainer.email = "used@example.org"
     other_org_trainer.save()
-    response = as_user(trainee).post(reverse("training:account"), {"email": "USED@example.org"})
-    assert response.status_code == 400
+    response = as_user(trainee).post(
+        reverse("training:account"), {"email": "USED@example.org"}, follow=True
+    )
+    assert response.status_code == 200
     page = response.content.decode()
-    assert "cannot be used here" in page
+    assert "We sent a link to USED@example.org" in page
+    assert "cannot be used here" not in page
     assert "other_org_trainer" not in page
     trainee.refresh_from_db()
     assert trainee.email != "used@example.org"
+
+
+def test_staff_cannot_change_the_email_of_a_trainee_who_has_logged_in(as_user, trainer, cohort):
+    """Their email is where a new password goes: a staff member who could put their own
+    address there could take the account over with "Forgot your password?"."""
+    enrolment = people.trainee_create(
+        cohort=cohort, first_name="Hasan", last_name="K", created_by=trainer
+    )
+    user = enrolment.trainee
+    user.set_password("their-own-secret-1")
+    user.save()
+    url = reverse("training:enrolment_edit", args=[cohort.pk, enrolment.pk])
+    data = {
+        "action": "details",
+        "first_name": "Hassan",
+        "last_name": "K",
+        "phone": "",
+        "reference": "",
+    }
+    response = as_user(trainer).post(url, {**data, "email": "trainer@example.org"})
+    assert response.status_code == 400
+    assert "only they can change their email" in response.content.decode()
+    user.refresh_from_db()
+    assert user.email == "" and user.first_name == "Hasan"
+    # Their name can still be corrected.
+    assert as_user(trainer).post(url, {**data, "email": ""}).status_code == 302
+    user.refresh_from_db()
+    assert user.first_name == "Hassan"
+    # And a wrong address removed (then a replacement card, with them present, gets them in).
+    user.email = "wrong@example.org"
+    user.save()
+    assert as_user(trainer).post(url, {**data, "email": ""}).status_code == 302
+    user.refresh_from_db()
+    assert user.email == ""
 
 
 def test_a_bad_email_is_explained(as_user, trainee):

@@ -5,12 +5,14 @@
 - ``attendance``: the register, one mark per trainee and session.
 - ``completion``: a programme's completion rule, catch-ups and each trainee's stored progress.
 - ``targets``: how many peer supporters an organisation has promised to train.
+- ``sign_in``: the log of login cards, each with its one-time sign-in code.
 """
 
 from .attendance import AttendanceMark
 from .completion import CatchUp, CompletionRule, ProgrammeProgress
 from .people import Cohort, CohortTrainer, Enrolment, Organisation, TraineeProfile
 from .schedule import ScheduleChange, ScheduledSession
+from .sign_in import SignInCode
 from .targets import TrainingTarget
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "ProgrammeProgress",
     "ScheduleChange",
     "ScheduledSession",
+    "SignInCode",
     "TraineeProfile",
     "TrainingTarget",
 ]

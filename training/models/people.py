@@ -135,8 +135,10 @@ class TraineeProfile(models.Model):
     """What the platform knows about a trainee beyond their login.
 
     Many trainees have no email address. A trainer creates their account and prints a login
-    card; the code on the card is the account's password (stored hashed by Django), so only
-    the time and author of the last card are kept here.
+    card with a one-time code; the trainee then chooses their own password or PIN. Every
+    card is in the log (``SignInCode``); the time and author of the last one are repeated
+    here for the group's pages. The profile also keeps the email address the trainee
+    confirmed themselves, the only one a new password may be sent to.
     """
 
     user = models.OneToOneField(
@@ -160,6 +162,13 @@ class TraineeProfile(models.Model):
         blank=True,
         related_name="+",
     )
+    # The email address the trainee confirmed themselves, by opening a link sent to it while
+    # logged in, and when. A reset link goes to their address only while it is this one
+    # (``training.email_confirmation``): an address a trainer, an import or the admin typed
+    # stays unconfirmed, so whoever typed it cannot take the account through "Forgot your
+    # password?".
+    email_confirmed = models.EmailField(_("email address they confirmed"), blank=True)
+    email_confirmed_at = models.DateTimeField(_("email address confirmed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("trainee profile")
