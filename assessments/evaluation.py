@@ -6,8 +6,10 @@ Evaluation answers are health-related personal data, so three rules hold everywh
 - Nobody is shown a questionnaire before agreeing to take part (``give_consent``), as a step
   of its own. Saying no, or withdrawing later, stops invitations and reminders and takes the
   person's answers out of every report (they stay readable to the person themself).
-- Answers one by one are read only by the trainee and by evaluation leads (and superusers)
-  of the trainee's organisation (``cohorts_for_evaluation``); everyone else gets aggregates.
+- Answers one by one are read only by the trainee and by evaluation leads of the trainee's
+  organisation (``cohorts_for_evaluation``), after typing their password again
+  (``lms.reauth``). Everyone else gets aggregates: superusers too, since running the site is
+  not a reason to read someone's answers about their health.
 - Every aggregate of fewer than ``EVALUATION_MIN_GROUP`` pairs (default 5) is shown as "too
   few to show", so that a small group's figures cannot point at one person.
 
@@ -39,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from lms.roles import Role, has_role
+from lms.roles import Role, user_roles
 from training.models import Cohort, Enrolment
 
 from .models import (
@@ -473,17 +475,14 @@ def hasattr_response(invitation):
 
 
 def is_evaluation_lead(user):
-    return user.is_authenticated and has_role(user, Role.EVALUATION_LEAD)
+    """Holds the evaluation lead role itself: being a superuser is not enough."""
+    return user.is_authenticated and Role.EVALUATION_LEAD in user_roles(user)
 
 
 def cohorts_for_evaluation(user):
-    """Cohorts whose answers (pseudonymised, one by one) this person may read: evaluation
-    leads see their own organisations' cohorts, superusers all."""
-    if not user.is_authenticated:
-        return Cohort.objects.none()
-    if user.is_superuser:
-        return Cohort.objects.all()
-    if has_role(user, Role.EVALUATION_LEAD):
+    """Cohorts whose answers (pseudonymised, one by one) this person may read: an evaluation
+    lead's own organisations' cohorts, and nobody else's."""
+    if is_evaluation_lead(user):
         return Cohort.objects.filter(organisation__members=user).distinct()
     return Cohort.objects.none()
 

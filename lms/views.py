@@ -1,5 +1,6 @@
 """The home page each person lands on after logging in, made for their role."""
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -18,6 +19,22 @@ HOME_TEMPLATES = {
     Role.EVALUATION_LEAD: "lms/home/evaluation_lead.html",
     Role.CERTIFYING_OFFICER: "lms/home/certifying_officer.html",
 }
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, which also empties what this browser kept for the site.
+
+    On a shared computer the next person must not find the last one's unsent answers in the
+    browser's storage. The page warns before logging out while anything is still unsent
+    (``lms/static/lms/personal_storage.js``), then this header clears the rest."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
+logout = LogoutView.as_view()
 
 
 @login_required

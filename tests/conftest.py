@@ -45,6 +45,17 @@ def media_in_a_temporary_folder(request, settings, tmp_path_factory):
         setattr(settings, name, value)
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: the per-address limits on logins and password
+    resets (lms/throttles.py) count in it, and a whole run logs in far more often from
+    127.0.0.1 than any real place would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @dataclass
 class DemoDatabase:
     output: str

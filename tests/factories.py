@@ -205,3 +205,11 @@ def mark(scheduled_session, enrolment, status="present", **fields):
     return AttendanceMark.objects.create(
         scheduled_session=scheduled_session, enrolment=enrolment, status=status, **fields
     )
+
+
+def login_request():
+    """A request to hand ``client.login``: django-axes checks every login against the address
+    it comes from, so ``authenticate`` needs one, as the login page gives it."""
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/login/")

@@ -1,6 +1,6 @@
 """Delivery URLs. Each view module lists its own ``urlpatterns``; they are joined here."""
 
-from .views import cohorts, completion, exchange, register, reports
+from .views import cohorts, completion, exchange, lockouts, register, reports
 
 app_name = "training"
 
@@ -10,4 +10,5 @@ urlpatterns = (
     + completion.urlpatterns
     + exchange.urlpatterns
     + reports.urlpatterns
+    + lockouts.urlpatterns
 )

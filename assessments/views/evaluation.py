@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from curriculum.models import ProgrammePage
+from lms.reauth import confirm_first
 
 from .. import evaluation as ev
 from ..models import EvaluationInvitation, EvaluationResponse, EvaluationSchedule, Instrument
@@ -296,6 +297,10 @@ def report_index(request):
 def report(request, programme_id):
     if not ev.is_evaluation_lead(request.user):
         raise PermissionDenied
+    # Pairs one by one: the lead types their password again first.
+    asked = confirm_first(request)
+    if asked is not None:
+        return asked
     context = _report_context(
         request, programme_id, ev.cohorts_for_evaluation(request.user), lead=True
     )
@@ -324,6 +329,9 @@ def _is_number(text):
 def report_csv(request, programme_id):
     if not ev.is_evaluation_lead(request.user):
         raise PermissionDenied
+    asked = confirm_first(request)
+    if asked is not None:
+        return asked
     context = _report_context(
         request, programme_id, ev.cohorts_for_evaluation(request.user), lead=True
     )

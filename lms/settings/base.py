@@ -1,10 +1,12 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
-from .env import env_str
+from .env import env_int, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -26,7 +28,8 @@ INSTALLED_APPS = [
     "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users app, with user forms that never set a trainee's password.
+    "training.admin.users_app.UsersAdminConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -39,6 +42,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "import_export",
+    # Counts failed logins and pauses an account after too many (see AXES_* below).
+    "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy of every page (lms/security.py: the admin's is looser).
+    "lms.security.ContentSecurityPolicyMiddleware",
     # Serves the collected static files without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -55,13 +63,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # No copy of a logged-in page is kept; devices such as the microphone are off by default.
+    "lms.security.PrivatePagesMiddleware",
     # A trainee who has not chosen a language sees their cohort's (lms/languages.py).
     "lms.languages.CohortLanguageMiddleware",
     # Titles of curriculum pages in that language, read once per request.
     "lms.page_translations.remember_titles",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Logs out a login nobody has used for a while (lms/sessions.py); after the messages
+    # middleware, so it can say why.
+    "lms.sessions.IdleTimeoutMiddleware",
+    # After a login card's code, nothing opens until a password or PIN is chosen.
+    "training.sign_in.ChooseSecretMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a paused account's login into a plain page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -102,9 +119,73 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes' backend comes first: it refuses a paused account before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # The one-time code of a login card, typed in the password box (training/sign_in.py).
+    "training.sign_in.SignInCodeBackend",
+]
+# How many days the code of a printed login card works (training/people.py).
+SIGN_IN_CODE_DAYS = env_int("SIGN_IN_CODE_DAYS", 7)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# How long a login lasts (lms/sessions.py): at most 12 hours, and it ends sooner when nobody
+# uses it; staff pages open whole cohorts, so their idle limit is shorter.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
+SESSION_IDLE_MINUTES_TRAINEE = env_int("SESSION_IDLE_MINUTES_TRAINEE", 60)
+SESSION_IDLE_MINUTES_STAFF = env_int("SESSION_IDLE_MINUTES_STAFF", 30)
+# Staff type their password again before reading one person's evaluation answers, unless
+# they did in the last REAUTH_MINUTES (lms/reauth.py).
+REAUTH_MINUTES = env_int("REAUTH_MINUTES", 15)
+
+# Failed logins (django-axes), counted per user name on every form that checks a password:
+# the login page, the admin login, sign-in codes and the password check before evaluation
+# answers. Counting per address would pause a whole community centre behind one router, so
+# the address is limited separately and more loosely (LOGIN_RATE_PER_ADDRESS, lms/throttles.py).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that counting per user name alone lets an attacker rotate browsers to get
+# around a per-address limit. Here the account count is the point (it cannot be rotated), and
+# the per-address limit lives in lms/throttles.py instead, where a shared router is allowed for.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lms.throttles.locked_out"
+# Sign-in codes and passwords are never written to the attempt log.
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+# Any one address: at most this many login attempts, password resets and sign-in codes.
+LOGIN_RATE_PER_ADDRESS = env_str("LOGIN_RATE_PER_ADDRESS", "60/10m")
+PASSWORD_RESET_RATE_PER_ADDRESS = env_str("PASSWORD_RESET_RATE_PER_ADDRESS", "10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env_str("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
+# One account: at most this many links to confirm an email address (training/views/sign_in.py).
+ACCOUNT_EMAIL_RATE_PER_USER = env_str("ACCOUNT_EMAIL_RATE_PER_USER", "5/h")
+
+# Content-Security-Policy (django-csp, applied by lms/security.py): only the platform's own
+# scripts run, and no page can be framed by another site. Style attributes are allowed (a few
+# templates size bars with them); style elements and scripts must come from files. H5P
+# content plays in a sandboxed frame with a policy of its own (assessments/views/h5p.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        # Recorded answers are played back from the page's memory before they are sent.
+        "media-src": [SELF, "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -140,6 +221,11 @@ H5P_MAX_UNPACKED_BYTES = int(env_str("H5P_MAX_UNPACKED_BYTES", str(100 * 1024 * 
 H5P_MAX_FILES = int(env_str("H5P_MAX_FILES", "2000"))
 # How many times bigger than its compressed size a file (or the whole package) may expand.
 H5P_MAX_COMPRESSION_RATIO = int(env_str("H5P_MAX_COMPRESSION_RATIO", "100"))
+# H5P content plays in a sandboxed frame (assessments/h5p_sandbox.py). Optionally serve that
+# frame from a second host name of this site, e.g. https://h5p-content.example.org: add it to
+# ALLOWED_HOSTS, and never let the login cookie reach it (leave SESSION_COOKIE_DOMAIN unset).
+# Empty: the frame comes from the same host, its sandbox still gives it no origin.
+H5P_CONTENT_ORIGIN = env_str("H5P_CONTENT_ORIGIN", "")
 
 # Curriculum packages (packages/format.py): uploads refused above these limits.
 CURRICULUM_PACKAGE_MAX_UPLOAD_BYTES = int(
@@ -162,6 +248,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Peer Support Training"
+# No avatars from gravatar.com: the admin would send a hash of every editor's email address
+# to an outside host on each page (and the policy above would refuse the images anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The admin's "forgot password" follows the site's rules on who may get a link
+# (lms/password_reset.py): never to a trainee's address the trainee did not confirm.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "lms.password_reset.AdminResetForm"
 # Curriculum content per language. Wagtail's own locales with
 # wagtail.contrib.simple_translation rather than wagtail-localize: both support Wagtail 8 and
 # Django 5.2 (wagtail-localize 1.14.5 declares Wagtail>=7.0, Django>=5.2), but here a

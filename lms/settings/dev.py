@@ -17,4 +17,4 @@ WHITENOISE_USE_FINDERS = True
 # `manage.py load_demo` may run here (it refuses elsewhere unless forced).
 LMS_DEMO_ALLOWED = True
 # One runserver process: its in-memory cache is enough for the verification rate limit.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.W001"]  # noqa: F405

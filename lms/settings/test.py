@@ -18,7 +18,7 @@ TASKS = {
 # Each test process has its own in-memory cache; the rate limit needs nothing shared here.
 # Open Badges: the signing key is made on first use here (production never does).
 OPEN_BADGES_CREATE_KEY = True
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.W001"]  # noqa: F405
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Tests serve static files through whitenoise from the app folders, as in production but
 # without running collectstatic first.

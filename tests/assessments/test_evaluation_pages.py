@@ -3,12 +3,14 @@ what (trainers and managers never see answers one by one); reports, CSV and quer
 
 import csv
 import io
+import time
 
 import pytest
 from django.urls import reverse
 
 from assessments import evaluation as ev
 from assessments.models import EvaluationConsent, EvaluationInvitation, EvaluationResponse
+from lms.reauth import CONFIRMED_AT
 from lms.roles import Role
 from tests.assessments.conftest_evaluation import (  # noqa: F401 (fixture)
     Timepoint,
@@ -170,10 +172,18 @@ def report_url(programme, **query):
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
+def password_confirmed(client):
+    """As if the person had just typed their password again (``lms.reauth``)."""
+    session = client.session
+    session[CONFIRMED_AT] = time.time()
+    session.save()
+    return client
+
+
 def test_the_evaluation_lead_sees_paired_change_and_pseudonyms(
     as_user, evaluation_lead, programme, cohort, answered
 ):
-    client = as_user(evaluation_lead)
+    client = password_confirmed(as_user(evaluation_lead))
     html = client.get(report_url(programme)).content.decode()
     assert "Before and after: My recovery" in html
     assert ev.pseudonym(answered[0].pk) in html
@@ -189,7 +199,7 @@ def test_the_evaluation_lead_sees_paired_change_and_pseudonyms(
 
 
 def test_the_csv_holds_pseudonymised_pairs(as_user, evaluation_lead, programme, answered):
-    client = as_user(evaluation_lead)
+    client = password_confirmed(as_user(evaluation_lead))
     response = client.get(reverse("assessments:evaluation_csv", args=[programme.pk]))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -210,6 +220,66 @@ def test_only_evaluation_leads_read_pairs(request, as_user, persona, programme, 
     assert client.get(report_url(programme)).status_code == 403
     assert client.get(reverse("assessments:evaluation_csv", args=[programme.pk])).status_code == 403
     assert client.get(reverse("assessments:evaluation_reports")).status_code == 403
+
+
+def test_a_superuser_gets_no_pairs_only_aggregates(client, programme, answered):
+    """The README's rule: the evaluation lead is the only role besides the trainee that reads
+    answers one by one. Running the site is not a reason to read them."""
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    password_confirmed(client)
+    csv_url = reverse("assessments:evaluation_csv", args=[programme.pk])
+    response = client.get(csv_url)
+    assert response.status_code == 403
+    assert ev.pseudonym(answered[0].pk) not in response.content.decode()
+    assert client.get(report_url(programme)).status_code == 403
+    summary = client.get(reverse("assessments:evaluation_summary", args=[programme.pk]))
+    assert summary.status_code == 200
+    assert ev.pseudonym(answered[0].pk) not in summary.content.decode()
+
+
+def test_the_lead_types_their_password_again_before_reading_pairs(
+    client, evaluation_lead, programme, answered
+):
+    evaluation_lead.set_password("a-long-lead-password")
+    evaluation_lead.save()
+    client.force_login(evaluation_lead)
+    csv_url = reverse("assessments:evaluation_csv", args=[programme.pk])
+
+    asked = client.get(csv_url)
+    assert asked.status_code == 302
+    assert asked["Location"].startswith(reverse("confirm_password"))
+    form = client.get(asked["Location"])
+    assert "type your password again" in form.content.decode()
+
+    wrong = client.post(asked["Location"], {"password": "not-it", "next": csv_url})
+    assert wrong.status_code == 400
+    assert client.get(csv_url).status_code == 302
+
+    right = client.post(asked["Location"], {"password": "a-long-lead-password", "next": csv_url})
+    assert right.status_code == 302 and right["Location"] == csv_url
+    response = client.get(csv_url)
+    assert response.status_code == 200
+    assert ev.pseudonym(answered[0].pk) in response.content.decode("utf-8-sig")
+
+
+def test_the_password_check_expires(client, evaluation_lead, programme, answered, settings):
+    client.force_login(evaluation_lead)
+    session = client.session
+    session[CONFIRMED_AT] = time.time() - settings.REAUTH_MINUTES * 60 - 5
+    session.save()
+    assert client.get(report_url(programme)).status_code == 302
+
+
+def test_the_password_check_never_sends_anyone_elsewhere(client, evaluation_lead):
+    evaluation_lead.set_password("a-long-lead-password")
+    evaluation_lead.save()
+    client.force_login(evaluation_lead)
+    response = client.post(
+        reverse("confirm_password"),
+        {"password": "a-long-lead-password", "next": "https://elsewhere.example/steal"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_an_evaluation_lead_of_another_organisation_sees_nothing_of_kent(
@@ -277,7 +347,7 @@ def test_report_pages_cost_the_same_for_3_and_30_pairs(
     page, as_user, evaluation_lead, manager, programme, cohort, plan, django_assert_max_num_queries
 ):
     viewer = manager if page in ("summary", "cohort") else evaluation_lead
-    client = as_user(viewer)
+    client = password_confirmed(as_user(viewer))
     urls = {
         "report": report_url(programme),
         "summary": reverse("assessments:evaluation_summary", args=[programme.pk]),

@@ -32,8 +32,8 @@ NEW_PROCEDURE = (
 
 
 @pytest.fixture
-def browser():
-    yield from chromium(FAKE_MICROPHONE)
+def browser(request):
+    yield from chromium(FAKE_MICROPHONE, request=request)
 
 
 @pytest.fixture

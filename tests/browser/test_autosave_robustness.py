@@ -27,7 +27,7 @@ CHANGED = "This worksheet has changed since you opened it. Copy your text, then 
 def kept_on_device(page):
     """Every answer text this browser keeps in localStorage for worksheets."""
     stored = page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('worksheet-'))"
+        "Object.keys(localStorage).filter(k => /^lms:\\d+:worksheet-/.test(k))"
         ".map(k => localStorage.getItem(k))"
     )
     return [entry["text"] for raw in stored for entry in json.loads(raw)["answers"].values()]
@@ -163,7 +163,7 @@ def test_an_answer_the_server_refuses_is_shown_for_copying_and_the_others_still_
     # Text kept for a box this page no longer has is shown for copying after a reload.
     page.evaluate(
         """() => {
-          const key = Object.keys(localStorage).find(k => k.startsWith('worksheet-'));
+          const key = Object.keys(localStorage).find(k => /^lms:\\d+:worksheet-/.test(k));
           const data = JSON.parse(localStorage.getItem(key));
           data.answers['a-question-since-removed'] =
             {text: 'An answer to a removed question.', at: 1, base: 0, page: 'another-tab'};

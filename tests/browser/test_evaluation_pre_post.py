@@ -67,6 +67,10 @@ def test_a_trainee_consents_and_answers_then_the_evaluator_sees_paired_change(
     log_in(lead, live_server.url, "evaluator", DEMO_PASSWORD)
     lead.get_by_role("heading", name="Evaluation", exact=True).wait_for()
     lead.get_by_role("link", name=re.compile("My recovery")).first.click()
+    # Answers one by one: the lead types their password again first (lms/reauth.py).
+    lead.get_by_role("heading", name="Confirm it is you").wait_for()
+    lead.get_by_label("Your password").fill(DEMO_PASSWORD)
+    lead.get_by_role("button", name="Continue").click()
     lead.get_by_role("heading", name=re.compile("Before and after: My recovery")).wait_for()
     kent = lead.get_by_role("table", name="Kent, spring 2027")
     rows = kent.get_by_role("row")

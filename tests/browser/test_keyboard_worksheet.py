@@ -23,9 +23,9 @@ MAX_TABS = 60
 
 
 @pytest.fixture
-def browser():
+def browser(request):
     """Like tests/browser/conftest.py's, with a fake microphone."""
-    yield from chromium(FAKE_MICROPHONE)
+    yield from chromium(FAKE_MICROPHONE, request=request)
 
 
 @pytest.fixture

@@ -86,14 +86,15 @@ def test_the_trainer_takes_the_register_and_a_mark_survives_lost_wifi(live_serve
     assert "Not sent yet" in first.locator(".register-summary").inner_text()
     time.sleep(0.5)
     assert marks_of(session)[enrolments[0].pk] == "present"
-    kept = page.evaluate(f"localStorage.getItem('register-{session.pk}')")
+    kept = page.evaluate(f"localStorage.getItem(PersonalStorage.key('register-{session.pk}'))")
     assert '"excused"' in kept
 
     # Back online, the mark is sent without the trainer doing anything.
     page.context.set_offline(False)
     wait_until(lambda: marks_of(session)[enrolments[0].pk] == "excused")
     page.get_by_text("All marks saved").wait_for()
-    assert page.evaluate(f"localStorage.getItem('register-{session.pk}')") is None
+    kept_key = f"PersonalStorage.key('register-{session.pk}')"
+    assert page.evaluate(f"localStorage.getItem({kept_key})") is None
 
     # A reload shows what the server holds.
     page.reload()

@@ -71,7 +71,7 @@ def test_answers_are_saved_while_typing_and_survive_a_lost_connection(marie):
     second.fill("Yes, I told her last winter.")
     page.get_by_text(OFFLINE).wait_for()
     assert "Yes, I told her last winter." not in answers_of("My role model").values()
-    kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('worksheet-'))")
+    kept = page.evaluate("Object.keys(localStorage).filter(k => /^lms:\\d+:worksheet-/.test(k))")
     assert len(kept) == 1
 
     # Back online, the answer is sent without the trainee doing anything.
@@ -79,7 +79,7 @@ def test_answers_are_saved_while_typing_and_survive_a_lost_connection(marie):
     wait_for_answer(page, "My role model", "Yes, I told her last winter.")
     page.get_by_text(re.compile(r"Saved at \d")).wait_for()
     assert "Saved at" in status.inner_text()
-    assert page.evaluate("Object.keys(localStorage).length") == 0
+    assert page.evaluate("PersonalStorage.unsent().length") == 0
 
     # A reload shows both answers from the server.
     page.reload()

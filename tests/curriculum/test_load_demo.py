@@ -24,6 +24,7 @@ from curriculum.models import (
 from curriculum.timing import Minutes
 from lms.roles import Role
 from tests import demo_pages
+from tests.factories import login_request
 from training.models import Organisation
 from worksheets.models import Worksheet
 
@@ -210,7 +211,7 @@ def test_staff_roles_and_admin(demo):
 
 
 def test_trainer_can_log_in_with_the_demo_password(demo, client):
-    assert client.login(username="trainer", password=DEMO_PASSWORD)
+    assert client.login(request=login_request(), username="trainer", password=DEMO_PASSWORD)
 
 
 # --- running it again ----------------------------------------------------------------------
@@ -248,7 +249,7 @@ def test_running_twice_changes_nothing_but_the_revisions(demo, client):
     assert again.pk == session.pk
     assert again.live and again.latest_revision_id != session.latest_revision_id
     assert len(activities(again)) == 4
-    assert client.login(username="trainer", password=DEMO_PASSWORD)
+    assert client.login(request=login_request(), username="trainer", password=DEMO_PASSWORD)
 
 
 def test_running_again_resets_passwords_and_roles(demo, client):
@@ -257,7 +258,7 @@ def test_running_again_resets_passwords_and_roles(demo, client):
     trainer.save()
     trainer.groups.set([Group.objects.get(name=Role.TRAINEE.value)])
     load()
-    assert client.login(username="trainer", password=DEMO_PASSWORD)
+    assert client.login(request=login_request(), username="trainer", password=DEMO_PASSWORD)
     assert list(trainer.groups.values_list("name", flat=True)) == [Role.TRAINER.value]
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from curriculum.demo_content import DEMO_PASSWORD
 from curriculum.models import SessionPlanPage
 from lms.roles import Role, has_role
+from tests.factories import login_request
 from training import access
 from training.models import (
     AttendanceMark,
@@ -167,7 +168,9 @@ def test_antwerp_has_its_own_people_cohort_register_and_target(antwerp, client):
     assert target.trained == 20
 
     for username in ["manager_antwerp", "trainer_antwerp", *sorted(ANTWERP_TRAINEES)]:
-        assert client.login(username=username, password=DEMO_PASSWORD), username
+        assert client.login(
+            request=login_request(), username=username, password=DEMO_PASSWORD
+        ), username
         client.logout()
 
 
@@ -279,7 +282,9 @@ def test_running_twice_changes_nothing(demo, client):
     assert counts() == before
     assert snapshot() == sessions_before
     assert set(ScheduledSession.objects.values_list("pk", flat=True)) == session_ids
-    assert client.login(username="trainer_antwerp", password=DEMO_PASSWORD)
+    assert client.login(
+        request=login_request(), username="trainer_antwerp", password=DEMO_PASSWORD
+    )
 
 
 def test_running_again_resets_todays_register_for_the_live_demo(kent):
@@ -308,3 +313,20 @@ def test_the_demo_trainer_opens_todays_register_with_the_nine_names(kent, client
     for enrolment in kent.enrolments.select_related("trainee"):
         assert enrolment.trainee.first_name in page
     assert "Noémie" not in page
+
+
+def test_the_card_printed_for_aicha_is_in_her_log_and_her_groups(antwerp, client):
+    from training.models import SignInCode
+
+    aicha = User.objects.get(username="aicha")
+    card = SignInCode.objects.get(user=aicha)
+    assert card.status == "used" and card.printed_by.username == "trainer_antwerp"
+    load()  # again: still one card, still used
+    assert SignInCode.objects.filter(user=aicha).count() == 1
+    client.force_login(User.objects.get(username="aicha"))  # reloaded: load() reset her password
+    page = client.get(reverse("training:account")).content.decode()
+    assert "A login card was printed for you by Karim Ben Salah on" in page
+    assert "It was used on" in page
+    client.force_login(User.objects.get(username="trainer_antwerp"))
+    page = client.get(reverse("training:login_cards", args=[antwerp.pk])).content.decode()
+    assert "card printed by Karim Ben Salah" in page and "Used on" in page

@@ -6,6 +6,7 @@ import io
 import os
 import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -26,6 +27,12 @@ GOOD = (
     "Łukasz;Wójcik;;\r\n"
 ).encode()
 BAD = ("Prénom;Nom;Courriel\nZoë;Añez;zoe@example.org\nNgọc;Nguyễn;ngoc-at-example\n").encode()
+
+
+def kept_folder():
+    from django.conf import settings
+
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "trainee-imports"
 
 
 def url(name, cohort, *args):
@@ -86,9 +93,10 @@ def test_forcing_confirm_on_a_file_with_a_bad_row_imports_nothing(as_user, train
     client = as_user(trainer)
     users = User.objects.count()
     upload(client, cohort, BAD)
-    reply = confirm(client, cohort, token_of(client, cohort))
-    assert reply.status_code == 400
-    assert "Nothing was imported" in reply.content.decode()
+    # A refused file is not kept, so even its own hash confirms nothing.
+    reply = confirm(client, cohort, hashlib.sha256(BAD).hexdigest())
+    assert reply.status_code == 302
+    assert "nothing was imported" in client.get(reply.url).content.decode()
     assert User.objects.count() == users
     assert not User.objects.filter(first_name="Zoë").exists()
 
@@ -106,7 +114,7 @@ def test_a_kept_file_changed_after_the_preview_is_refused(as_user, trainer, coho
     client = as_user(trainer)
     upload(client, cohort, GOOD)
     entry = client.session[f"training.import.{cohort.pk}"]
-    with open(os.path.join(tempfile.gettempdir(), entry["file"]), "wb") as kept:
+    with open(kept_folder() / entry["file"], "wb") as kept:
         kept.write(GOOD.replace("Zoë".encode(), b"Eve"))
     confirm(client, cohort, entry["sha256"])
     assert not User.objects.filter(first_name__in=["Zoë", "Eve"]).exists()
@@ -288,10 +296,71 @@ def test_the_template_imports_cleanly(as_user, trainer, cohort):
 
 
 def test_previews_nobody_confirmed_are_swept_away(as_user, trainer, cohort):
-    old = tempfile.NamedTemporaryFile(prefix="trainee-import-", delete=False)
-    old.write(b"First name;Last name\nOld;Upload\n")
-    old.close()
+    kept_folder().mkdir(parents=True, exist_ok=True)
+    old = kept_folder() / ("0" * 32)
+    old.write_bytes(b"First name;Last name\nOld;Upload\n")
     an_hour_ago = time.time() - 3600
-    os.utime(old.name, (an_hour_ago, an_hour_ago))
+    os.utime(old, (an_hour_ago, an_hour_ago))
     upload(as_user(trainer), cohort, GOOD)
-    assert not os.path.exists(old.name)
+    assert not old.exists()
+
+
+def kept_files():
+    folder = kept_folder()
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def temporary_copies(data):
+    """Files in the system's temporary folder that hold ``data``: none may."""
+    found = []
+    for name in os.listdir(tempfile.gettempdir()):
+        path = os.path.join(tempfile.gettempdir(), name)
+        try:
+            if os.path.isfile(path) and os.path.getsize(path) == len(data):
+                with open(path, "rb") as handle:
+                    if handle.read() == data:
+                        found.append(path)
+        except OSError:
+            pass
+    return found
+
+
+def test_a_refused_preview_keeps_nothing(as_user, trainer, cohort):
+    """Names, emails and phone numbers of a file that cannot be imported are not kept
+    anywhere: not in private storage, not in the system's temporary folder."""
+    client = as_user(trainer)
+    page = upload(client, cohort, BAD).content.decode()
+    assert "Fix these rows" in page
+    assert kept_files() == []
+    assert temporary_copies(BAD) == []
+    assert f"training.import.{cohort.pk}" not in client.session
+
+
+def test_a_kept_upload_is_in_private_storage_only(as_user, trainer, cohort, settings):
+    client = as_user(trainer)
+    upload(client, cohort, GOOD)
+    assert len(kept_files()) == 1
+    assert (kept_folder() / kept_files()[0]).read_bytes() == GOOD
+    assert not str(kept_folder()).startswith(str(settings.MEDIA_ROOT))
+    assert temporary_copies(GOOD) == []
+
+
+@pytest.mark.parametrize("how", ["leaving the page", "back to the import page", "confirming"])
+def test_the_kept_upload_goes_as_soon_as_the_preview_is_left(as_user, trainer, cohort, how):
+    client = as_user(trainer)
+    upload(client, cohort, GOOD)
+    assert len(kept_files()) == 1
+    if how == "leaving the page":
+        assert client.post(url("import_discard", cohort)).status_code == 204
+    elif how == "back to the import page":
+        client.get(url("import_trainees", cohort))
+    else:
+        confirm(client, cohort, token_of(client, cohort))
+    assert kept_files() == []
+    assert f"training.import.{cohort.pk}" not in client.session
+
+
+def test_only_the_cohort_staff_may_discard(as_user, other_org_trainer, trainer, cohort):
+    upload(as_user(trainer), cohort, GOOD)
+    assert as_user(other_org_trainer).post(url("import_discard", cohort)).status_code == 403
+    assert len(kept_files()) == 1

@@ -26,25 +26,28 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from lms.roles import Role, has_role
 
-from .. import people, scheduling
+from .. import lockouts, people, scheduling
 from ..access import cohort_for_staff, staff_cohorts
 from ..forms import (
     AccountEmailForm,
     EnrolExistingForm,
     EnrolmentStatusForm,
     LoginCardsForm,
+    ReplacementCardForm,
     RescheduleForm,
     ScheduleRowForm,
     SessionForm,
     TraineeForm,
 )
 from ..login_cards import login_cards_pdf
-from ..models import Cohort, CohortTrainer, Enrolment, ScheduledSession
+from ..models import Cohort, CohortTrainer, Enrolment, ScheduledSession, SignInCode
+from ..sign_in import card_sentence
+from . import sign_in as sign_in_views
 
 User = get_user_model()
 
 STAFF_ROLES = (Role.TRAINER, Role.PROGRAMME_MANAGER)
-# Roles that must never have their password replaced by a printed code.
+# Roles that must never get a printed sign-in code.
 NOT_CARD_ROLES = [role.value for role in Role if role != Role.TRAINEE]
 
 
@@ -101,8 +104,10 @@ def cohort_detail(request, cohort_id):
         None,
     )
     taken = sum(1 for e in enrolments if e.status != Enrolment.Status.WITHDRAWN)
+    paused = lockouts.paused_usernames([e.trainee.username for e in enrolments])
     for enrolment in enrolments:
         enrolment.profile = getattr(enrolment.trainee, "trainee_profile", None)
+        enrolment.paused = enrolment.trainee.username in paused
     return render(
         request,
         "training/cohorts/detail.html",
@@ -111,6 +116,8 @@ def cohort_detail(request, cohort_id):
             "sessions": sessions,
             "enrolments": enrolments,
             "trainers": trainers,
+            # Only the cohort's trainers read and mark individual answers (training/access.py).
+            "is_its_trainer": any(t.user_id == request.user.pk for t in trainers),
             "unscheduled": unscheduled,
             "next_session": next_session,
             "taken": taken,
@@ -507,10 +514,10 @@ def enrolment_edit(request, cohort_id, enrolment_id):
     )
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def login_cards(request, cohort_id):
-    cohort = cohort_for_staff(request, cohort_id)
+def _card_enrolments(cohort):
+    """The group's people (not those who left), each marked with the card they may get:
+    ``card_allowed`` (a trainee and nothing else), ``returning`` (logged in before, so only
+    a replacement card) and ``replace_refusal`` (why not even that)."""
     enrolments = list(
         Enrolment.objects.filter(cohort=cohort)
         .exclude(status=Enrolment.Status.WITHDRAWN)
@@ -527,9 +534,44 @@ def login_cards(request, cohort_id):
         )
         .values_list("pk", flat=True)
     )
+    returning = people.signed_in_before([e.trainee for e in enrolments])
+    waiting = set(
+        SignInCode.objects.filter(user__in=[e.trainee_id for e in enrolments])
+        .active()
+        .values_list("user_id", flat=True)
+    )
     for enrolment in enrolments:
         enrolment.profile = getattr(enrolment.trainee, "trainee_profile", None)
         enrolment.card_allowed = enrolment.trainee_id not in not_allowed
+        enrolment.returning = enrolment.trainee_id in returning
+        enrolment.card_waiting = enrolment.trainee_id in waiting
+        enrolment.replace_refusal = (
+            people.replacement_refusal(enrolment.trainee) if enrolment.returning else None
+        )
+    return enrolments
+
+
+def _cards_response(cards, *, request, cohort):
+    body = login_cards_pdf(
+        cards, login_url=request.build_absolute_uri(reverse("login")), cohort=cohort
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    filename = f"login-cards-{slugify(cohort.name) or cohort.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The codes sign someone in: no copy may stay in a shared cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_cards(request, cohort_id):
+    """First login cards for the group, and the log of every card printed in it.
+
+    Only people who never logged in are offered a card here; for the others the page links
+    to a replacement card, printed with them present (``login_card_replace``)."""
+    cohort = cohort_for_staff(request, cohort_id)
+    enrolments = _card_enrolments(cohort)
     if request.method == "POST":
         form = LoginCardsForm(request.POST, enrolments=enrolments)
         if form.is_valid():
@@ -540,37 +582,83 @@ def login_cards(request, cohort_id):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                body = login_cards_pdf(
-                    cards, login_url=request.build_absolute_uri(reverse("login")), cohort=cohort
-                )
-                response = HttpResponse(body, content_type="application/pdf")
-                filename = f"login-cards-{slugify(cohort.name) or cohort.pk}.pdf"
-                response["Content-Disposition"] = f'attachment; filename="{filename}"'
-                # The codes are passwords: no copy may stay in a shared cache.
-                response["Cache-Control"] = "no-store"
-                return response
+                return _cards_response(cards, request=request, cohort=cohort)
     else:
-        # Ticked to start with: those who have no way to log in yet. A card already printed,
-        # or a password of their own, is never replaced unless the trainer ticks the name.
+        # Ticked to start with: those who have no way to log in yet and no card that still
+        # works. Anyone else who never logged in can still be ticked by hand.
         form = LoginCardsForm(
             enrolments=enrolments,
             initial={
                 "trainees": [
                     str(e.trainee_id)
                     for e in enrolments
-                    if e.card_allowed
-                    and not (e.profile and e.profile.card_issued_at)
-                    and (not e.trainee.email or not e.trainee.has_usable_password())
+                    if e.card_allowed and not e.returning and not e.card_waiting
                 ]
             },
         )
     selected = set(form["trainees"].value() or [])
     for enrolment in enrolments:
         enrolment.checked = str(enrolment.trainee_id) in selected
+    log = list(
+        SignInCode.objects.filter(cohort=cohort)
+        .select_related("user")
+        .order_by("-printed_at", "-pk")
+    )
     return render(
         request,
         "training/people/login_cards.html",
-        {"cohort": cohort, "form": form, "enrolments": enrolments},
+        {
+            "cohort": cohort,
+            "form": form,
+            "enrolments": enrolments,
+            "first_cards": [e for e in enrolments if e.card_allowed and not e.returning],
+            "returning": [e for e in enrolments if e.card_allowed and e.returning],
+            "no_cards": [e for e in enrolments if not e.card_allowed],
+            "log": log,
+            "code_days": people.sign_in_code_days(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_card_replace(request, cohort_id, enrolment_id):
+    """A replacement card for someone who logged in before: a page of its own, where the
+    staff member confirms the trainee is with them and asked for it."""
+    cohort = cohort_for_staff(request, cohort_id)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("trainee"),
+        pk=enrolment_id,
+        cohort=cohort,
+    )
+    trainee = enrolment.trainee
+    refusal = people.replacement_refusal(trainee)
+    form = ReplacementCardForm(
+        request.POST if request.method == "POST" else None, name=people.person_name(trainee)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            card = people.login_card_replace(
+                cohort=cohort,
+                trainee=trainee,
+                by=request.user,
+                trainee_present=form.cleaned_data["trainee_present"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _cards_response([card], request=request, cohort=cohort)
+    return render(
+        request,
+        "training/people/login_card_replace.html",
+        {
+            "cohort": cohort,
+            "trainee": trainee,
+            "form": form,
+            "refusal": refusal,
+            "code_days": people.sign_in_code_days(),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -581,23 +669,54 @@ def login_cards(request, cohort_id):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def account(request):
+    """Someone's own account: their email address (changed through a link sent to it, and
+    confirmed as theirs the same way), a way to change their password or PIN and, for
+    trainees, every login card printed for them, with a way to stop an unused one.
+
+    Each link sent counts towards a limit per account (``sign_in_views.email_link_send``)."""
     user = request.user
-    form = AccountEmailForm(request.POST or None, initial={"email": user.email})
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "email") if request.method == "POST" else None
+    form = AccountEmailForm(
+        request.POST if action == "email" else None, initial={"email": user.email}
+    )
+    if action == "stop_card":
         try:
-            people.account_set_email(user=user, email=form.cleaned_data["email"])
+            people.sign_in_code_stop(user=user, sign_in_id=int(request.POST.get("card", "")))
+        except (ValueError, ValidationError):
+            messages.error(
+                request, _("This card cannot be stopped: it was used or stopped already.")
+            )
+        else:
+            messages.success(request, _("The card is stopped. Its code will not work."))
+        return redirect("training:account")
+    if action == "confirm" and people.email_needs_confirming(user):
+        return sign_in_views.email_link_send(
+            request, email=user.email, then=reverse("training:account")
+        )
+    if action == "email" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if not email:
+            people.account_email_remove(user=user)
+            messages.success(request, _("Your email address is removed."))
+            return redirect("training:account")
+        try:
+            return sign_in_views.email_link_send(
+                request, email=email, then=reverse("training:account")
+            )
         except ValidationError as error:
             form.add_error("email", error)
-        else:
-            if user.email:
-                messages.success(request, _("Your email address is saved."))
-            else:
-                messages.success(request, _("Your email address is removed."))
-            return redirect("training:account")
+    cards = list(SignInCode.objects.filter(user=user).order_by("-printed_at", "-pk"))
+    for card in cards:
+        card.sentence = card_sentence(card)
     return render(
         request,
         "training/people/account.html",
-        {"form": form, "account": user},
+        {
+            "form": form,
+            "account": user,
+            "cards": cards,
+            "email_unconfirmed": people.email_needs_confirming(user),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -642,5 +761,18 @@ urlpatterns = [
         name="enrolment_edit",
     ),
     path("cohorts/<int:cohort_id>/cards/", login_cards, name="login_cards"),
+    path(
+        "cohorts/<int:cohort_id>/cards/replace/<int:enrolment_id>/",
+        login_card_replace,
+        name="login_card_replace",
+    ),
     path("account/", account, name="account"),
+    path(
+        "account/email/confirm/<str:token>/",
+        sign_in_views.account_email_confirm,
+        name="account_email_confirm",
+    ),
+    path("account/email/check/", sign_in_views.account_email_check, name="account_email_check"),
+    path("account/secret/", sign_in_views.change_secret, name="change_secret"),
+    path("sign-in/choose/", sign_in_views.choose_secret, name="choose_secret"),
 ]

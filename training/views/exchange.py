@@ -2,23 +2,17 @@
 enrolments, the register and completion.
 
 The import is two steps. The upload runs a dry run and shows every row with what will
-happen; the file is kept in import-export's temporary storage, and the session remembers
-its SHA-256 for this user and cohort. "Confirm import" posts that hash back: the file is
-read again, its hash must still match, and the real import re-checks every row and saves
-all of them or none. An old, missing or altered upload is refused with a plain message.
+happen. When every row is fine, the file waits in private storage (``training.import_uploads``:
+not the system's temporary folder, removed as soon as the preview is left) and the session
+remembers its SHA-256 for this user and cohort. "Confirm import" posts that hash back: the
+file is read again, its hash must still match, and the real import re-checks every row and
+saves all of them or none. An old, missing or altered upload is refused with a plain message.
 
 Every view fetches the cohort through ``cohort_for_staff`` (403 for people who do not run
 it); the rules live in ``training.imports`` and ``training.exports``.
 """
 
 from __future__ import annotations
-
-import hashlib
-import hmac
-import os
-import re
-import tempfile
-import time
 
 from django import forms
 from django.contrib import messages
@@ -31,46 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import override as language_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from import_export.tmp_storages import TempFolderStorage
 
-from .. import exports, imports
+from .. import exports, import_uploads, imports
 from ..access import cohort_for_staff
 from ..models import Enrolment
 
-# How long a previewed upload may wait for its confirmation.
-UPLOAD_MAX_AGE_SECONDS = 30 * 60
 FORMATS = ("csv", "xlsx")
-UPLOAD_PREFIX = "trainee-import-"
-STORAGE_NAME = re.compile(r"^trainee-import-[\w-]+$")
-
-
-class UploadStorage(TempFolderStorage):
-    """import-export's temporary-folder storage, with a recognisable file name so uploads
-    that were never confirmed can be swept away."""
-
-    def _open(self, mode="r"):
-        if self.name:
-            return super()._open(mode)
-        kept = tempfile.NamedTemporaryFile(prefix=UPLOAD_PREFIX, delete=False)
-        self.name = kept.name
-        return kept
-
-
-def _sweep_old_uploads():
-    """Delete previews nobody confirmed: they hold people's names and contact details."""
-    folder = tempfile.gettempdir()
-    limit = time.time() - UPLOAD_MAX_AGE_SECONDS
-    try:
-        names = [n for n in os.listdir(folder) if n.startswith(UPLOAD_PREFIX)]
-    except OSError:
-        return
-    for name in names:
-        path = os.path.join(folder, name)
-        try:
-            if os.path.getmtime(path) < limit:
-                os.remove(path)
-        except OSError:
-            pass
 
 
 class UploadForm(forms.Form):
@@ -78,68 +38,6 @@ class UploadForm(forms.Form):
         label=gettext_lazy("Your spreadsheet (CSV or Excel .xlsx, up to 2 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
     )
-
-
-# --- keeping the upload between preview and confirm ------------------------------------------
-
-
-def _session_key(cohort):
-    return f"training.import.{cohort.pk}"
-
-
-def _keep_upload(request, cohort, data, filename):
-    _forget_upload(request, cohort)
-    _sweep_old_uploads()
-    storage = UploadStorage(read_mode="rb")
-    storage.save(data)
-    digest = hashlib.sha256(data).hexdigest()
-    request.session[_session_key(cohort)] = {
-        "file": os.path.basename(storage.name),
-        "sha256": digest,
-        "filename": filename,
-        "user": request.user.pk,
-        "at": time.time(),
-    }
-    return digest
-
-
-def _storage(entry):
-    name = str(entry.get("file") or "")
-    if not STORAGE_NAME.match(name):
-        return None
-    return UploadStorage(name=name, read_mode="rb")
-
-
-def _forget_upload(request, cohort):
-    entry = request.session.pop(_session_key(cohort), None)
-    storage = _storage(entry or {})
-    if storage is not None:
-        try:
-            storage.remove()
-        except OSError:
-            pass
-
-
-def _kept_upload(request, cohort, token):
-    """The previewed file's bytes and name, or None when it is missing, old, someone else's
-    or not exactly the file that was previewed."""
-    entry = request.session.get(_session_key(cohort))
-    if not entry or entry.get("user") != request.user.pk:
-        return None
-    if time.time() - float(entry.get("at") or 0) > UPLOAD_MAX_AGE_SECONDS:
-        return None
-    if not token or not hmac.compare_digest(str(token), str(entry.get("sha256"))):
-        return None
-    storage = _storage(entry)
-    if storage is None:
-        return None
-    try:
-        data = storage.read()
-    except OSError:
-        return None
-    if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), entry["sha256"]):
-        return None
-    return data, entry.get("filename") or "upload.csv"
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -172,6 +70,8 @@ def import_trainees(request, cohort_id):
     cohort = cohort_for_staff(request, cohort_id)
     form = UploadForm()
     file_errors = []
+    # Back on this page, a previewed file is not going to be confirmed: it goes now.
+    import_uploads.forget(request, cohort)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -192,7 +92,12 @@ def import_trainees(request, cohort_id):
                 if report.file_errors:
                     file_errors = report.file_errors
                 else:
-                    token = _keep_upload(request, cohort, data, upload.name)
+                    # Kept only if it can be confirmed: a refused file is fixed and sent again.
+                    token = (
+                        import_uploads.keep(request, cohort, data, upload.name)
+                        if report.ok
+                        else None
+                    )
                     return render(
                         request,
                         "training/exchange/preview.html",
@@ -210,9 +115,9 @@ def import_trainees(request, cohort_id):
 @require_POST
 def import_confirm(request, cohort_id):
     cohort = cohort_for_staff(request, cohort_id)
-    kept = _kept_upload(request, cohort, request.POST.get("token"))
+    kept = import_uploads.read(request, cohort, request.POST.get("token"))
     if kept is None:
-        _forget_upload(request, cohort)
+        import_uploads.forget(request, cohort)
         messages.error(
             request,
             _(
@@ -223,7 +128,7 @@ def import_confirm(request, cohort_id):
         return redirect("training:import_trainees", cohort_id=cohort.pk)
     data, filename = kept
     report = imports.import_trainees(cohort, data, filename, request.user, dry_run=False)
-    _forget_upload(request, cohort)
+    import_uploads.forget(request, cohort)
     if report.imported:
         counts = report.counts
         messages.success(
@@ -244,6 +149,18 @@ def import_confirm(request, cohort_id):
         _page_context(cohort, report=report, token=None, form=UploadForm()),
         status=400,
     )
+
+
+@login_required
+@require_POST
+def import_discard(request, cohort_id):
+    """The preview page was left without confirming (the page sends this as it goes, and
+    "Cancel" posts it): the kept file is removed."""
+    cohort = cohort_for_staff(request, cohort_id)
+    import_uploads.forget(request, cohort)
+    if request.POST.get("then") == "back":
+        return redirect("training:import_trainees", cohort_id=cohort.pk)
+    return HttpResponse(status=204)
 
 
 def _download(data, fmt, filename):
@@ -281,6 +198,7 @@ def export(request, cohort_id, what, fmt):
 urlpatterns = [
     path("cohorts/<int:cohort_id>/import/", import_trainees, name="import_trainees"),
     path("cohorts/<int:cohort_id>/import/confirm/", import_confirm, name="import_confirm"),
+    path("cohorts/<int:cohort_id>/import/discard/", import_discard, name="import_discard"),
     path(
         "cohorts/<int:cohort_id>/import/template.<str:fmt>",
         import_template,

@@ -17,11 +17,17 @@
   var DELAY = 1000;
   var RETRY = 10000;
 
+  // Keyed to the person logged in, and forgotten when someone else logs in on this browser
+  // (lms/static/lms/personal_storage.js).
+  function personalKey(name) {
+    return window.PersonalStorage ? window.PersonalStorage.key(name) : name;
+  }
+
   var result = document.getElementById("quiz-result");
   if (result) {
     // Handed in: the copy kept on this device is no longer needed.
     try {
-      window.localStorage.removeItem(result.getAttribute("data-storage-key"));
+      window.localStorage.removeItem(personalKey(result.getAttribute("data-storage-key")));
     } catch (error) {
       /* storage blocked: nothing to remove */
     }
@@ -33,7 +39,7 @@
   var stringsNode = document.getElementById("quiz-strings");
   if (!article || !form || !stringsNode || form.getAttribute("data-read-only") === "true") return;
   var T = JSON.parse(stringsNode.textContent);
-  var storageKey = article.getAttribute("data-storage-key");
+  var storageKey = personalKey(article.getAttribute("data-storage-key"));
   var saveUrl = form.getAttribute("data-save-url");
   var loginUrl = form.getAttribute("data-login-url");
   var statusNode = document.getElementById("save-status");
@@ -233,4 +239,6 @@
   window.addEventListener("online", function () {
     if (dirty) schedule(0);
   });
+  // Logging out: send what is waiting first.
+  if (window.PersonalStorage) window.PersonalStorage.whenLeaving(send);
 })();

@@ -27,7 +27,11 @@
   var stringsNode = document.getElementById("register-strings");
   if (!root || !stringsNode) return;
   var T = JSON.parse(stringsNode.textContent);
-  var storageKey = root.getAttribute("data-storage-key");
+  // Keyed to the person logged in, and forgotten when someone else logs in on this browser
+  // (lms/static/lms/personal_storage.js).
+  var storageKey = window.PersonalStorage
+    ? window.PersonalStorage.key(root.getAttribute("data-storage-key"))
+    : root.getAttribute("data-storage-key");
   var markUrl = root.getAttribute("data-mark-url");
   var markAllUrl = root.getAttribute("data-mark-all-url");
   var loginUrl = root.getAttribute("data-login-url");
@@ -456,6 +460,8 @@
   if (markAllForm) markAllForm.addEventListener("submit", markAll);
 
   window.addEventListener("online", send);
+  // Logging out: send what is waiting first.
+  if (window.PersonalStorage) window.PersonalStorage.whenLeaving(send);
   setInterval(function () {
     if (!inflight && nextId() !== null) send();
   }, RETRY);
