@@ -19,10 +19,11 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+
+from .next_page import next_page
 
 CONFIRMED_AT = "lms.password_confirmed_at"
 
@@ -50,15 +51,6 @@ class ConfirmPasswordForm(forms.Form):
     )
 
 
-def _safe_next(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm_password(request):
@@ -71,11 +63,11 @@ def confirm_password(request):
         )
         if user is not None and user.pk == request.user.pk:
             request.session[CONFIRMED_AT] = time.time()
-            return redirect(_safe_next(request))
+            return redirect(next_page(request))
         form.add_error("password", _("This is not your password. Please try again."))
     return render(
         request,
         "registration/confirm_password.html",
-        {"form": form, "next": _safe_next(request)},
+        {"form": form, "next": next_page(request)},
         status=400 if form.errors else 200,
     )

@@ -16,10 +16,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lms.next_page import next_page
 from lms.throttles import limit_posts
 
 from .. import people
@@ -31,15 +31,6 @@ from ..sign_in import CHOOSE_SECRET, secret_chosen
 # long that lets it choose a new one.
 SECRET_RECHECKED_AT = "training.secret_rechecked_at"
 SECRET_RECHECK_MINUTES = 10
-
-
-def _safe_next(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
 
 
 @login_required
@@ -62,9 +53,9 @@ def choose_secret(request):
         if people.email_needs_confirming(user):
             # Say which address is on file: a staff member typed it, so until the trainee
             # confirms it is theirs no new password goes to it.
-            query = urlencode({"next": _safe_next(request)})
+            query = urlencode({"next": next_page(request)})
             return redirect(f"{reverse('training:account_email_check')}?{query}")
-        return redirect(_safe_next(request))
+        return redirect(next_page(request))
     return render(
         request,
         "training/sign_in/choose.html",
@@ -74,7 +65,7 @@ def choose_secret(request):
             "card": card,
             "replacement": card is not None and card.kind == SignInCode.Kind.REPLACEMENT,
             "email_unconfirmed": people.email_needs_confirming(user),
-            "next": _safe_next(request),
+            "next": next_page(request),
         },
         status=400 if chosen is not None else 200,
     )
@@ -193,7 +184,7 @@ def account_email_check(request):
     they, logged in, can use the link, so a trainer who typed their own address gains
     nothing); "This is not my email" removes it; or they leave it for later."""
     user = request.user
-    then = _safe_next(request)
+    then = next_page(request)
     if not people.email_needs_confirming(user):
         return redirect(then)
     action = request.POST.get("action") if request.method == "POST" else None

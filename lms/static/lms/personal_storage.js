@@ -65,7 +65,9 @@
     var store = storage();
     if (!store) return;
     var pages = readPages(store);
-    pages[key] = { url: window.location.pathname + window.location.search, title: document.title };
+    // The page's own title, without the site's name after it.
+    var title = document.title.split(" · ")[0];
+    pages[key] = { url: window.location.pathname + window.location.search, title: title };
     try {
       store.setItem(pagesKey, JSON.stringify(pages));
     } catch (error) {
