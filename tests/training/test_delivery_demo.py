@@ -6,6 +6,7 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
@@ -324,6 +325,8 @@ def test_the_card_printed_for_aicha_is_in_her_log_and_her_groups(antwerp, client
     load()  # again: still one card, still used
     assert SignInCode.objects.filter(user=aicha).count() == 1
     client.force_login(User.objects.get(username="aicha"))  # reloaded: load() reset her password
+    # Her group reads the site in Dutch; she picked English on the switcher.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("training:account")).content.decode()
     assert "A login card was printed for you by Karim Ben Salah on" in page
     assert "It was used on" in page

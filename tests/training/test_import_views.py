@@ -310,10 +310,11 @@ def kept_files():
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-def temporary_copies(data):
-    """Files in the system's temporary folder that hold ``data``: none may."""
+def temporary_copies(data, before):
+    """Files that appeared in the system's temporary folder since ``before`` (a listing
+    taken before the upload) and hold ``data``: none may."""
     found = []
-    for name in os.listdir(tempfile.gettempdir()):
+    for name in set(os.listdir(tempfile.gettempdir())) - before:
         path = os.path.join(tempfile.gettempdir(), name)
         try:
             if os.path.isfile(path) and os.path.getsize(path) == len(data):
@@ -325,24 +326,30 @@ def temporary_copies(data):
     return found
 
 
+def temporary_listing():
+    return set(os.listdir(tempfile.gettempdir()))
+
+
 def test_a_refused_preview_keeps_nothing(as_user, trainer, cohort):
     """Names, emails and phone numbers of a file that cannot be imported are not kept
     anywhere: not in private storage, not in the system's temporary folder."""
     client = as_user(trainer)
+    before = temporary_listing()
     page = upload(client, cohort, BAD).content.decode()
     assert "Fix these rows" in page
     assert kept_files() == []
-    assert temporary_copies(BAD) == []
+    assert temporary_copies(BAD, before) == []
     assert f"training.import.{cohort.pk}" not in client.session
 
 
 def test_a_kept_upload_is_in_private_storage_only(as_user, trainer, cohort, settings):
     client = as_user(trainer)
+    before = temporary_listing()
     upload(client, cohort, GOOD)
     assert len(kept_files()) == 1
     assert (kept_folder() / kept_files()[0]).read_bytes() == GOOD
     assert not str(kept_folder()).startswith(str(settings.MEDIA_ROOT))
-    assert temporary_copies(GOOD) == []
+    assert temporary_copies(GOOD, before) == []
 
 
 @pytest.mark.parametrize("how", ["leaving the page", "back to the import page", "confirming"])
