@@ -46,12 +46,12 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import transaction
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from pyh5p import PackageError, PackageLimits, SecurityError, read_package
 from pyh5p._util import is_safe_relative_path
+
+from lms.private_storage import private_storage
 
 # H5P core's default content whitelist (h5p-php-library, H5PCore::$defaultContentWhitelist),
 # without swf, plus webp and ogv that current content types use.
@@ -82,6 +82,8 @@ class Inspection:
     file_count: int = 0
     unpacked_size: int = 0
     files: dict[str, bytes] = field(default_factory=dict)
+    # The highest score the package can give, where it can be told (``max_score_of``).
+    max_score: float | None = None
 
     def as_json(self):
         return {
@@ -90,6 +92,7 @@ class Inspection:
             "libraries": self.libraries,
             "file_count": self.file_count,
             "unpacked_size": self.unpacked_size,
+            "max_score": self.max_score,
         }
 
 
@@ -301,6 +304,7 @@ def inspect_package(source):
         file_count=len(package.files),
         unpacked_size=unpacked,
         files=package.files,
+        max_score=max_score_of(main, package.content),
     )
 
 
@@ -333,25 +337,10 @@ def content_dir(activity):
     return folder_dir(activity.folder)
 
 
-@deconstructible(path="assessments.h5p_package.PrivateH5PStorage")
-class PrivateH5PStorage(FileSystemStorage):
-    """The uploaded ``.h5p`` files, under ``PRIVATE_MEDIA_ROOT`` (names keep their
-    ``h5p/packages/`` prefix). It has no URL: nothing serves a package file as it is."""
-
-    @property
-    def base_location(self):
-        return os.fspath(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("H5P packages have no public address.")
-
-
 def package_storage():
-    return PrivateH5PStorage()
+    """The uploaded ``.h5p`` files, under ``PRIVATE_MEDIA_ROOT`` (names keep their
+    ``h5p/packages/`` prefix): nothing serves a package file as it is."""
+    return private_storage("", "")
 
 
 def public_h5p_root():
@@ -491,14 +480,6 @@ def remove_package_files(activity):
     shutil.rmtree(content_dir(activity), ignore_errors=True)
 
 
-def read_h5p_json(activity):
-    path = content_dir(activity) / "h5p.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 # --- the highest score the package can give ----------------------------------------------------
 
 BLANK = re.compile(r"\*[^*]+\*")
@@ -527,18 +508,33 @@ DECLARED_MAX = {
 }
 
 
-def declared_max_score(activity):
-    """The highest score this activity's package can give, or None where it cannot be told
-    from the package without playing it."""
-    main = read_h5p_json(activity).get("mainLibrary")
-    rule = DECLARED_MAX.get(main)
+def max_score_of(main_library, content):
+    """The highest score a package whose main library is ``main_library`` (a machine name)
+    and whose content.json holds ``content`` can give, or None where it cannot be told
+    without playing it."""
+    rule = DECLARED_MAX.get(main_library)
     if rule is None:
+        return None
+    try:
+        value = rule(content if isinstance(content, dict) else {})
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return float(value) if value else None
+
+
+def declared_max_score(activity):
+    """The highest score this activity's package can give, or None. Told once, at upload
+    (``activity.inspection``), so opening the player reads nothing from disk; packages
+    uploaded before that are read from their unpacked content.json."""
+    if "max_score" in activity.inspection:
+        return activity.inspection["max_score"]
+    main = activity.main_library.split(" ", 1)[0]
+    if main not in DECLARED_MAX:
         return None
     try:
         content = json.loads(
             (content_dir(activity) / "content" / "content.json").read_text(encoding="utf-8")
         )
-        value = rule(content if isinstance(content, dict) else {})
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (OSError, ValueError):
         return None
-    return float(value) if value else None
+    return max_score_of(main, content)

@@ -103,20 +103,19 @@ def request_origin(request) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
-def content_origin(request) -> str:
-    """The origin frames and package files are served from: ``H5P_CONTENT_ORIGIN`` when set,
-    else the platform's own (the sandbox still gives the frame an opaque origin)."""
-    configured = (getattr(settings, "H5P_CONTENT_ORIGIN", "") or "").strip().rstrip("/")
-    return configured or request_origin(request)
-
-
 def configured_content_origin() -> str:
     """``H5P_CONTENT_ORIGIN`` as an origin (no path), or '' when frames use the same host."""
-    configured = (getattr(settings, "H5P_CONTENT_ORIGIN", "") or "").strip()
+    configured = settings.H5P_CONTENT_ORIGIN.strip()
     if not configured:
         return ""
     parts = urlsplit(configured)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_origin(request) -> str:
+    """The origin frames and package files are served from: ``H5P_CONTENT_ORIGIN`` when set,
+    else the platform's own (the sandbox still gives the frame an opaque origin)."""
+    return configured_content_origin() or request_origin(request)
 
 
 def frame_url(request, link: FrameLink) -> str:
@@ -137,9 +136,8 @@ def static_prefix(request) -> str:
     return base.rstrip("/") + "/assessments/"
 
 
-def frame_policy(request, token: str, parent_origin: str) -> str:
-    """The frame document's Content-Security-Policy."""
-    files = files_prefix(request, token)
+def frame_policy(request, files: str, parent_origin: str) -> str:
+    """The frame document's Content-Security-Policy; ``files`` is its ``files_prefix``."""
     static = static_prefix(request)
     directives = {
         "default-src": ["'none'"],

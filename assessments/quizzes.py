@@ -43,7 +43,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from curriculum.selectors import activity_references, programme_uses
-from training.models import CohortTrainer, Enrolment, ScheduledSession
+from training.access import trains
+from training.models import Enrolment, ScheduledSession
 from training.signals import progress_inputs_changed
 
 from .models import Quiz, QuizAnswer, QuizAttempt, QuizResult
@@ -469,9 +470,7 @@ def mark_answer(*, answer_id, points, feedback, marker):
         raise ValidationError(_("Points must be a number, such as 1 or 0.5.")) from None
     with transaction.atomic():
         answer = QuizAnswer.objects.select_related("attempt__enrolment").get(pk=answer_id)
-        if not CohortTrainer.objects.filter(
-            cohort_id=answer.attempt.enrolment.cohort_id, user_id=getattr(marker, "pk", None)
-        ).exists():
+        if not trains(marker, answer.attempt.enrolment.cohort_id):
             raise PermissionDenied
         attempt = _locked_attempt(answer.attempt_id)
         answer = QuizAnswer.objects.select_for_update().get(pk=answer_id)

@@ -85,7 +85,6 @@ class Parsed:
     timestamp: object
     raw: dict
     registration: uuid.UUID | None = None
-    parent_ids: tuple = ()
 
     @property
     def is_whole(self):
@@ -119,11 +118,9 @@ def _bool(value):
     raise StatementRefused(_("This answer could not be read."), "malformed")
 
 
-def _parent_ids(statement):
-    """The ids of the activities a statement says it is part of (``contextActivities``)."""
-    context = statement.get("context") if isinstance(statement, dict) else None
-    activities = context.get("contextActivities") if isinstance(context, dict) else None
-    parents = activities.get("parent") if isinstance(activities, dict) else None
+def _parent_ids(parents):
+    """The ids of the activities a statement says it is part of: its
+    ``context.contextActivities.parent``, one activity or a list of them."""
     if isinstance(parents, dict):
         parents = [parents]
     return tuple(
@@ -199,7 +196,6 @@ def check_statement(statement, *, user, activity):
             registration = uuid.UUID(str(context["registration"]))
         except ValueError:
             raise StatementRefused(_("This answer could not be read."), "malformed") from None
-    parent_ids = _parent_ids(statement)
 
     timestamp = None
     if isinstance(statement.get("timestamp"), str):
@@ -224,7 +220,6 @@ def check_statement(statement, *, user, activity):
         timestamp=timestamp,
         raw=statement,
         registration=registration,
-        parent_ids=parent_ids,
     )
 
 
@@ -258,17 +253,13 @@ def _apply(result, parsed, activity):
 def open_attempt(parsed, *, enrolment, activity):
     """The attempt the statement names, locked until the transaction ends; refused when there
     is none, it is someone else's or another activity's, or it is closed."""
-    if parsed.registration is None:
-        raise StatementRefused(
-            _("This answer does not come from an activity you opened. Open it again to answer."),
-            "attempt",
-            status=403,
+    attempt = None
+    if parsed.registration is not None:
+        attempt = (
+            H5PAttempt.objects.select_for_update()
+            .filter(registration=parsed.registration, enrolment=enrolment, activity=activity)
+            .first()
         )
-    attempt = (
-        H5PAttempt.objects.select_for_update()
-        .filter(registration=parsed.registration, enrolment=enrolment, activity=activity)
-        .first()
-    )
     if attempt is None:
         raise StatementRefused(
             _("This answer does not come from an activity you opened. Open it again to answer."),
@@ -299,14 +290,22 @@ class Earlier:
 
 
 def _earlier(attempt):
+    # Only the parents out of each stored statement, not the whole of it (answers in the
+    # trainee's own words run to thousands of characters).
     rows = (
         XAPIStatement.objects.filter(attempt=attempt)
         .order_by("pk")
-        .values_list("sub_content_id", "verb", "score_raw", "score_max", "raw")
+        .values_list(
+            "sub_content_id",
+            "verb",
+            "score_raw",
+            "score_max",
+            "raw__context__contextActivities__parent",
+        )
     )
     return [
-        Earlier(sub, verb, raw_score, top, _parent_ids(raw))
-        for sub, verb, raw_score, top, raw in rows
+        Earlier(sub, verb, raw_score, top, _parent_ids(parents))
+        for sub, verb, raw_score, top, parents in rows
     ]
 
 
@@ -407,8 +406,7 @@ def record_statement(statement, *, user, enrolment, activity):
                     attempt.max_score = parsed.score_max
                     attempt.save(update_fields=["max_score"])
                 # Lock the row so two statements arriving together both count.
-                H5PResult.objects.get_or_create(activity=activity, enrolment=enrolment)
-                result = H5PResult.objects.select_for_update().get(
+                result, _created = H5PResult.objects.select_for_update().get_or_create(
                     activity=activity, enrolment=enrolment
                 )
                 _apply(result, parsed, activity)

@@ -4,13 +4,14 @@ Run: .venv/bin/python benchmarks/xapi_statements.py [--statements 2000] [--train
      [--database-url postgres://...]
 
 Builds a throw-away SQLite database (or uses --database-url, an empty database: migrate
-creates the tables), loads the demo and the demo H5P activity (unpacked into a temporary
-MEDIA_ROOT), then posts statements through the real endpoint with Django's test Client,
-logged in as the demo trainees, CSRF checks on and the token in the header as the player
-sends it. Each trainee plays like the player does: one "answered" per question, one for the
-open question, then "completed" with the total, all naming the attempt their play page
-opened (``context.registration``), as the page adds it. Prints statements stored per second,
-and checks every statement was stored, none was held back, and the results add up.
+creates the tables), loads the demo and the demo H5P activity (unpacked into temporary
+MEDIA_ROOT and PRIVATE_MEDIA_ROOT folders), then posts statements through the real endpoint
+with Django's test Client, logged in as the demo trainees, CSRF checks on and the token in
+the header as the player sends it. Each trainee plays like the player does: one "answered"
+per question, one for the open question, then "completed" with the total, all naming the
+attempt their play page opened (``context.registration``), as the page adds it. Prints
+statements stored per second, and checks every statement was stored, none was held back,
+and the results add up.
 """
 
 import argparse
@@ -58,6 +59,8 @@ def main():
     from django.conf import settings
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="lms-bench-media-")
+    # H5P packages are unpacked in the private folder: not the working copy's.
+    settings.PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="lms-bench-private-")
     from django.core.management import call_command
 
     call_command("load_demo", verbosity=0)

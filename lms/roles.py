@@ -51,6 +51,13 @@ def has_role(user, *roles):
     return user.is_superuser or bool(user_roles(user).intersection(roles))
 
 
+def is_plain_trainee(user):
+    """True for accounts that are trainees and nothing else. Only these may ever get a
+    printed sign-in code or choose a PIN, and they keep the longer idle limit: anyone with
+    another role opens other people's data and is logged out sooner."""
+    return not user.is_staff and not user.is_superuser and user_roles(user) == {Role.TRAINEE}
+
+
 def has_any_role(user):
     return user.is_authenticated and (user.is_superuser or bool(user_roles(user)))
 

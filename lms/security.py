@@ -73,13 +73,6 @@ def allow_features(**features):
     return decorator
 
 
-def personal(response):
-    """Mark a response as holding personal data, whoever asked for it (a sign-in page with a
-    code in it, a public page that names someone): no copy may be kept."""
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 class PrivatePagesMiddleware:
     """``no-store`` for logged-in people's pages, and the ``Permissions-Policy`` of every
     page. Sits after the authentication middleware, so it knows who asked."""
@@ -122,4 +115,3 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 update[directive] = [*update.get(directive, []), *sources]
             return PolicyParts(parts.config, update, parts.replace, parts.nonce)
         return parts
-

@@ -5,7 +5,7 @@ centre or a library. A login that lasts two weeks leaves all of that open to the
 at the keyboard. So a login ends:
 
 - after ``SESSION_IDLE_MINUTES_TRAINEE`` minutes without a request for a trainee, and
-  ``SESSION_IDLE_MINUTES_STAFF`` for anyone with another role (staff pages open whole cohorts);
+  ``SESSION_IDLE_MINUTES_STAFF`` for anyone else (staff pages open whole cohorts);
 - in any case ``SESSION_COOKIE_AGE`` after it began (set in the settings), and when the
   browser closes where the settings say so.
 
@@ -22,7 +22,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils.translation import gettext as _
 
-from .roles import Role, user_roles
+from .roles import is_plain_trainee
 
 LAST_SEEN = "lms.last_seen"
 IDLE_MINUTES = "lms.idle_minutes"
@@ -31,15 +31,10 @@ IDLE_MINUTES = "lms.idle_minutes"
 REFRESH_SECONDS = 60
 
 
-def is_staff_person(user):
-    """Anyone who holds a role besides trainee, or Django's staff or superuser flag."""
-    return user.is_staff or user.is_superuser or bool(user_roles(user) - {Role.TRAINEE})
-
-
 def idle_minutes(user):
-    if is_staff_person(user):
-        return settings.SESSION_IDLE_MINUTES_STAFF
-    return settings.SESSION_IDLE_MINUTES_TRAINEE
+    if is_plain_trainee(user):
+        return settings.SESSION_IDLE_MINUTES_TRAINEE
+    return settings.SESSION_IDLE_MINUTES_STAFF
 
 
 def start_idle_clock(sender, request, user, **kwargs):

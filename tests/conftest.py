@@ -45,17 +45,6 @@ def media_in_a_temporary_folder(request, settings, tmp_path_factory):
         setattr(settings, name, value)
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Each test starts with an empty cache: the per-address limits on logins and password
-    resets (lms/throttles.py) count in it, and a whole run logs in far more often from
-    127.0.0.1 than any real place would."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-
-
 @dataclass
 class DemoDatabase:
     output: str
@@ -98,8 +87,9 @@ def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """The cache holds rate-limit counts (certificate verification): each test starts at
-    zero, whatever the tests before it looked up."""
+    """The cache holds rate-limit counts (certificate verification, logins and password
+    resets per address): each test starts at zero, whatever the tests before it did. A whole
+    run logs in from 127.0.0.1 far more often than any real place would."""
     from django.core.cache import cache
 
     cache.clear()

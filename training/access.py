@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from lms.roles import Role, has_role
 
-from .models import Cohort, Organisation
+from .models import Cohort, CohortTrainer, Organisation
 
 
 def organisations_for(user):
@@ -53,7 +53,7 @@ def can_run_cohort(user, cohort):
         return False
     if user.is_superuser:
         return True
-    if cohort.trainers.filter(user=user).exists():
+    if trains(user, cohort):
         return True
     return (
         has_role(user, Role.PROGRAMME_MANAGER)
@@ -72,6 +72,14 @@ def cohort_for_staff(request, cohort_id, *related):
     return cohort
 
 
+def trains(user, cohort):
+    """Whether ``user`` is one of the trainers of ``cohort`` (a cohort or its id): the people
+    who read a trainee's own words (see ``cohort_for_its_trainers``)."""
+    return bool(user and user.is_authenticated) and (
+        CohortTrainer.objects.filter(cohort=cohort, user=user).exists()
+    )
+
+
 def cohort_for_its_trainers(request, cohort_id, *related):
     """The cohort of a URL that shows one trainee's own words (a written quiz answer, H5P
     open text): 404 if it does not exist, 403 for anyone who does not train it.
@@ -83,7 +91,6 @@ def cohort_for_its_trainers(request, cohort_id, *related):
     cohort = get_object_or_404(
         Cohort.objects.select_related("programme", "organisation", *related), pk=cohort_id
     )
-    user = request.user
-    if not (user.is_authenticated and cohort.trainers.filter(user=user).exists()):
+    if not trains(request.user, cohort):
         raise PermissionDenied
     return cohort

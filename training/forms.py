@@ -6,11 +6,13 @@ records (capacity, duplicates, who may get a card) live in ``training.people`` a
 """
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Enrolment, ScheduledSession
 from .scheduling import DEFAULT_START, check_not_past, combine
+from .sign_in import validate_pin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -277,13 +279,7 @@ class PinForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
     def clean_pin(self):
-        from .sign_in import validate_pin
-
         pin = self.cleaned_data["pin"]
         validate_pin(pin)
         return pin
@@ -321,8 +317,6 @@ class NewPasswordForm(forms.Form):
         )
 
     def clean(self):
-        from django.contrib.auth.password_validation import validate_password
-
         data = super().clean()
         password = data.get("password")
         if password and password != data.get("password_again"):

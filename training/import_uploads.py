@@ -20,40 +20,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import time
 import uuid
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, storages
-from django.utils.deconstruct import deconstructible
+
+from lms.private_storage import private_storage
 
 # Long enough to read the preview and press "Confirm import"; the page usually removes the
 # file much sooner, as soon as it is left.
 MAX_AGE_SECONDS = 15 * 60
 
 
-@deconstructible(path="training.import_uploads.PrivateImportStorage")
-class PrivateImportStorage(FileSystemStorage):
-    """A folder under ``PRIVATE_MEDIA_ROOT``, looked up when used (tests change it)."""
-
-    @property
-    def base_location(self):
-        return os.path.join(settings.PRIVATE_MEDIA_ROOT, "trainee-imports")
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Import uploads have no address.")
-
-
 def upload_storage():
-    if "trainee_imports" in settings.STORAGES:
-        return storages["trainee_imports"]
-    return PrivateImportStorage()
+    return private_storage("trainee_imports", "trainee-imports")
 
 
 def _session_key(cohort):
@@ -106,10 +86,6 @@ def forget(request, cohort):
             upload_storage().delete(name)
         except OSError:
             pass
-
-
-def is_kept(request, cohort):
-    return _session_key(cohort) in request.session
 
 
 def read(request, cohort, token):

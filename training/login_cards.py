@@ -27,6 +27,8 @@ from reportlab.platypus import Paragraph
 
 from lms import pdf
 
+from .people import person_name
+
 CARD_WIDTH = 85 * mm
 CARD_HEIGHT = 55 * mm
 COLUMNS = 2
@@ -186,7 +188,7 @@ def login_cards_pdf(cards, *, login_url, cohort):
                 c,
                 LEFT + col * CARD_WIDTH,
                 BOTTOM + (ROWS - 1 - row) * CARD_HEIGHT,
-                name=card.user.get_full_name() or card.user.username,
+                name=person_name(card.user),
                 username=card.user.username,
                 code=card.code,
                 login_url=login_url,

@@ -36,7 +36,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.roles import Role, user_roles
+from lms.roles import Role, is_plain_trainee, user_roles
 
 from .models import Cohort, Enrolment, SignInCode, TraineeProfile
 from .signals import progress_inputs_changed
@@ -155,22 +155,20 @@ def staff_created(user):
     return profile is not None and profile.created_by_id is not None and is_plain_trainee(user)
 
 
-def is_plain_trainee(user):
-    """True for accounts that are trainees and nothing else. Only these may ever get a
-    printed sign-in code, or choose a PIN instead of a password."""
-    return not user.is_staff and not user.is_superuser and user_roles(user) == {Role.TRAINEE}
-
-
 def is_trainee_account(user):
     """True for an account that is or was a trainee (the trainee role, a trainee profile or a
     place in a group): its password is never typed by anyone else, and a new one goes only
     to an address its holder confirmed. Taking the role away does not change the answer."""
     if user is None or user.pk is None:
         return False
+    # The profile first: most trainees have one, and reading it here keeps it for
+    # ``email_confirmed``, which usually comes next. The rest in one query.
+    if hasattr(user, "trainee_profile"):
+        return True
     return (
-        user.groups.filter(name=Role.TRAINEE.value).exists()
-        or hasattr(user, "trainee_profile")
-        or user.enrolments.exists()
+        User._default_manager.filter(pk=user.pk)
+        .filter(Q(groups__name=Role.TRAINEE.value) | Q(enrolments__isnull=False))
+        .exists()
     )
 
 
@@ -202,28 +200,24 @@ def may_reset_by_email(user):
     return not is_trainee_account(user) or email_confirmed(user)
 
 
-def signed_in_before(users):
-    """The ids of ``users`` who have logged in before or have a password of their own: a
-    card for them is a replacement card. One query for all of them."""
-    users = list(users)
-    seen = {u.pk for u in users if u.last_login is not None or u.has_usable_password()}
-    rest = [u.pk for u in users if u.pk not in seen]
-    if rest:
-        seen |= set(
-            SignInCode.objects.filter(user_id__in=rest, used_at__isnull=False).values_list(
-                "user_id", flat=True
-            )
-        )
-    return seen
-
-
 def signed_in_condition():
-    """``signed_in_before`` as a condition on a query of accounts, for code that reads many
-    at once (the trainee import): logged in, or a password of their own, or a used code."""
+    """A condition on a query of accounts: those that have logged in before, or have a
+    password of their own, or used a login card's code. A card for them is a replacement
+    card, and only they change their email address."""
     return (
         Q(last_login__isnull=False)
         | ~Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
         | Exists(SignInCode.objects.filter(user=OuterRef("pk"), used_at__isnull=False))
+    )
+
+
+def signed_in_before(users):
+    """The ids of ``users`` who have signed in before (``signed_in_condition``), in one
+    query for all of them."""
+    return set(
+        User._default_manager.filter(pk__in=[u.pk for u in users])
+        .filter(signed_in_condition())
+        .values_list("pk", flat=True)
     )
 
 
@@ -466,7 +460,7 @@ def login_cards_issue(*, cohort, trainees, by):
 
 def replacement_refusal(user):
     """Why no replacement card may be printed for ``user`` (a sentence), or None."""
-    if user.email and email_confirmed(user):
+    if email_confirmed(user):
         return _(
             "%(name)s has confirmed their email address, so they can choose a new password "
             "themselves: on the login page, “Forgot your password?”. No card is needed."

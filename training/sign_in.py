@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend
@@ -37,9 +38,11 @@ from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from lms.roles import is_plain_trainee
 
 from .models import SignInCode
 
@@ -60,8 +63,6 @@ class SignInCodeBackend(BaseBackend):
     """Django authentication backend for the one-time codes of login cards."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        from .people import is_plain_trainee
-
         if kwargs.get("sign_in_codes") is False:
             # A check of someone's current password or PIN (``change_secret``): a card's
             # code is not one, and must not be spent there.
@@ -69,10 +70,11 @@ class SignInCodeBackend(BaseBackend):
         code = _code_shape(password)
         if not username or code is None:
             return None
-        User = get_user_model()
-        user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
-        candidates = (
-            list(SignInCode.objects.filter(user=user).active()[:3]) if user is not None else []
+        username_field = get_user_model().USERNAME_FIELD
+        candidates = list(
+            SignInCode.objects.filter(**{f"user__{username_field}": username})
+            .active()
+            .select_related("user")[:3]
         )
         match = next((c for c in candidates if c.matches(code)), None)
         if match is None:
@@ -80,6 +82,7 @@ class SignInCodeBackend(BaseBackend):
                 # As long as a real check, so the time taken tells nothing about the account.
                 make_password(code)
             return None
+        user = match.user
         if not user.is_active or not is_plain_trainee(user):
             return None
         if match.kind == SignInCode.Kind.FIRST and (
@@ -110,13 +113,14 @@ def _choose_url():
 
 def _open_paths():
     """Pages open while a secret is still to be chosen: the choosing page itself, logging
-    out, the language and the display preferences (text size, contrast) for reading it."""
-    paths = {_choose_url(), reverse("logout"), reverse("set_language")}
-    try:
-        paths.add(reverse("profiles:preferences"))
-    except NoReverseMatch:
-        pass
-    return paths
+    out, the language and the display preferences (text size, contrast) for reading it.
+    Asked only for a login that still has to choose, a few requests in all."""
+    return {
+        _choose_url(),
+        reverse("logout"),
+        reverse("set_language"),
+        reverse("profiles:preferences"),
+    }
 
 
 class ChooseSecretMiddleware:
@@ -134,9 +138,8 @@ class ChooseSecretMiddleware:
             and user is not None
             and user.is_authenticated
         ):
-            from django.conf import settings
-
-            path = request.path_info
+            # ``path``, not ``path_info``: ``reverse`` and STATIC_URL carry the script prefix.
+            path = request.path
             static = settings.STATIC_URL or "/static/"
             if path not in _open_paths() and not path.startswith(static):
                 target = _choose_url()

@@ -53,12 +53,12 @@ def visibility_of(response, key, visibility_now):
 def _shared_keys(response, parts):
     """The answer keys of ``response`` that its cohort's trainers may read (the caller has
     checked that the reader is one)."""
-    keys = set()
-    for part in parts:
-        for key in answer_keys([part], visibilities=SHARED):
-            if visibility_of(response, key, part.visibility) in SHARED:
-                keys.add(key)
-    return keys
+    return {
+        key
+        for part in parts
+        for key in answer_keys([part], visibilities=SHARED)
+        if visibility_of(response, key, part.visibility) in SHARED
+    }
 
 
 def readable_keys(user, response, parts):
@@ -79,14 +79,10 @@ def readable_answers(user, response, parts, *, keys=None):
     return {key: text for key, text in (response.answers or {}).items() if key in keys}
 
 
-def withheld_keys(user, response, parts, *, readable=None):
-    """Prompt keys in parts shared now whose answer ``user`` may not read because it was
-    written under a stricter visibility: what the review page shows as kept private.
-    ``readable``: what ``readable_keys`` gave for the same reader, if the caller has it."""
-    if is_author(user, response):
-        return set()
-    if readable is None:
-        readable = readable_keys(user, response, parts)
+def withheld_keys(parts, readable):
+    """Prompt keys in parts shared now that are not in ``readable`` (what ``readable_keys``
+    gave the reader) because their answer was written under a stricter visibility: what the
+    review page shows as kept private. None for the author, who reads every key."""
     return {
         prompt.key
         for part in parts
@@ -99,8 +95,6 @@ def withheld_keys(user, response, parts, *, readable=None):
 def written_more_privately(response, part):
     """Whether some answer of ``response`` in ``part`` was written when fewer people could
     read it than the part now says: its author is told those answers stay as they were."""
-    if response is None or response.pk is None:
-        return False
     answers = response.answers or {}
     return any(
         visibility_of(response, key, part.visibility) != part.visibility
@@ -115,11 +109,10 @@ def answers_for_summary(user, cohort, responses, parts):
     the cohort."""
     if not (user.is_authenticated and is_cohort_trainer(user, cohort)):
         return []
-    result = []
-    for response in responses:
-        keys = _shared_keys(response, parts)
-        result.append({key: text for key, text in (response.answers or {}).items() if key in keys})
-    return result
+    return [
+        readable_answers(user, response, parts, keys=_shared_keys(response, parts))
+        for response in responses
+    ]
 
 
 def may_read_file(user, answer_file, parts):

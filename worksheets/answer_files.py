@@ -22,7 +22,6 @@ What a file is comes from its content, never from its name or the type the brows
 from __future__ import annotations
 
 import io
-import os
 import uuid
 from dataclasses import dataclass
 
@@ -30,11 +29,11 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import FileSystemStorage, storages
 from django.template.defaultfilters import filesizeformat
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from lms.private_storage import private_storage
 
 from .blocks import AUDIO, PICTURE
 
@@ -65,34 +64,12 @@ CONTENT_TYPES = {
 # --- storage -------------------------------------------------------------------------------
 
 
-@deconstructible(path="worksheets.answer_files.PrivateAnswerStorage")
-class PrivateAnswerStorage(FileSystemStorage):
-    """A folder under ``PRIVATE_MEDIA_ROOT``, looked up when used rather than when the model
-    loads, so that settings changed later (as tests do) are followed. It has no URL: files
-    are served by ``worksheets.views.answer_files.serve`` only."""
-
-    @property
-    def base_location(self):
-        return os.path.join(settings.PRIVATE_MEDIA_ROOT, "worksheet-answers")
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError(
-            "Answers and scans have no public address: use the 'worksheets:answer_file' "
-            "or 'worksheets:scan' views."
-        )
-
-
 def answer_storage():
     """Where recordings, pictures and photos or scans of paper copies are kept: the
-    ``worksheet_answers`` entry of ``STORAGES`` if the site has one (it must not be publicly
-    readable), else the private folder on this machine."""
-    if "worksheet_answers" in settings.STORAGES:
-        return storages["worksheet_answers"]
-    return PrivateAnswerStorage()
+    ``worksheet_answers`` entry of ``STORAGES`` if the site has one, else the private folder
+    on this machine. Files are served by ``worksheets.views.answer_files.serve`` and the scan
+    views only."""
+    return private_storage("worksheet_answers", "worksheet-answers")
 
 
 def answer_file_path(instance, filename):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from .models import WorksheetResponse
-from .paper_scans import check_scan
+from .paper_scans import check_scan, refused
 
 DEFAULT_SCAN_MAX_BYTES = 10 * 1024 * 1024
 # What a phone photo or a scanner produces; nothing a browser would run.
@@ -105,10 +105,7 @@ class PaperRecordForm(forms.Form):
             )
         extension = scan_extension(upload)
         if extension is None:
-            raise ValidationError(
-                _("This file is not a photo (JPEG or PNG) or a PDF. Nothing was saved."),
-                code="not_a_scan",
-            )
+            raise refused()
         # Kept cleaned of its metadata (``paper_scans``), under a name that matches what the
         # file is, whatever it was called.
         return check_scan(upload, extension).content

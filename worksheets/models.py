@@ -189,8 +189,9 @@ class WorksheetResponse(models.Model):
 
     def save(self, *args, **kwargs):
         """Every answer written carries a record of what it was written under, whichever
-        way it is written: the services record each write themselves (``_new_version``), and
-        this catches any other path (the demo, a data fix in a shell, a test) for the
+        way it is written: the services record each write themselves (``_new_version``, which
+        names ``written_under`` among the fields it saves, so it is not worked out twice),
+        and this catches any other path (the demo, a data fix in a shell, a test) for the
         answers whose text this save changes, or all of them for a new response. Answers
         that reach the table past ``save()`` (a bulk update) get no record and are read as
         private (``worksheets.access``)."""
@@ -198,7 +199,8 @@ class WorksheetResponse(models.Model):
         writes_answers = "answers" not in self.get_deferred_fields() and (
             update_fields is None or "answers" in update_fields
         )
-        if writes_answers:
+        recorded_by_caller = update_fields is not None and "written_under" in update_fields
+        if writes_answers and not recorded_by_caller:
             before = getattr(self, "_answers_as_stored", None)
             answers = self.answers or {}
             written = [
@@ -222,12 +224,11 @@ class WorksheetResponse(models.Model):
     def is_editable(self):
         return self.status in self.EDITABLE
 
-    def record_written_under(self, keys, *, worksheet=None, shown=None):
+    def record_written_under(self, keys, *, shown=None):
         """Note that the answers under ``keys`` were written now, under the visibility their
-        parts have in the worksheet's definition (``worksheet``, when the caller holds it
-        already), keeping whatever stricter visibility was recorded before. An answer whose
-        part is not in the definition is recorded as private: nobody can say what its
-        author was promised.
+        parts have in the worksheet's definition, keeping whatever stricter visibility was
+        recorded before. An answer whose part is not in the definition is recorded as
+        private: nobody can say what its author was promised.
 
         ``shown`` (``{part id: visibility}``) is what the trainee's page said when they
         wrote, sent back with the answers: the definition may have changed since the page
@@ -238,7 +239,7 @@ class WorksheetResponse(models.Model):
         keys = list(keys)
         if not keys:
             return False
-        visibilities = visibility_by_part(worksheet or self.worksheet)
+        visibilities = visibility_by_part(self.worksheet)
         shown = shown or {}
         record = dict(self.written_under or {})
         for key in keys:

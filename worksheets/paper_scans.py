@@ -158,12 +158,8 @@ def cleaned_scan(name: str, data: bytes) -> tuple[str, bytes]:
     a photo drawn afresh, a PDF rewritten. Files that cannot be cleaned (not readable any
     more) are kept as they are: moving them out of the public folder matters more."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
-    upload = io.BytesIO(data)
-    upload.name = name
-    upload.size = len(data)
     try:
-        checked = check_scan(upload, "pdf" if extension == "pdf" else extension)
+        checked = check_scan(io.BytesIO(data), extension)
     except ValidationError:
         return extension, data
-    cleaned = checked.content.read()
-    return checked.content.name.rsplit(".", 1)[-1], cleaned
+    return checked.content.name.rsplit(".", 1)[-1], checked.content.read()

@@ -1,7 +1,8 @@
 """Reads about worksheets that several views share, each in a fixed number of queries."""
 
 from curriculum.selectors import programme_uses
-from training.models import CohortTrainer, Enrolment
+from training.access import trains
+from training.models import Enrolment
 
 from .models import Worksheet, WorksheetResponse
 
@@ -38,7 +39,8 @@ def trainer_cohorts(user):
 
 
 def is_cohort_trainer(user, cohort):
-    return CohortTrainer.objects.filter(cohort=cohort, user=user).exists()
+    """One of the cohort's trainers: ``training.access.trains`` decides."""
+    return trains(user, cohort)
 
 
 def responses_by_worksheet(enrolment):

@@ -130,7 +130,7 @@ def response_save(*, user, enrolment, worksheet, changes, base_version, device="
             device=device,
             written=changes,
             worksheet=worksheet,
-            shown=clean_shown(shown),
+            shown=shown,
         )
     return SaveResult(response=response, saved=True, merged=merged)
 
@@ -138,12 +138,12 @@ def response_save(*, user, enrolment, worksheet, changes, base_version, device="
 def _new_version(response, answers, *, user, device, written, worksheet, shown=None):
     """Store ``answers`` as the response's next version, noting that the answers under the
     keys ``written`` were written now, under the visibility their parts have now or the
-    stricter one the page showed (see ``WorksheetResponse.written_under``). Call with the
-    response locked."""
+    stricter one the page showed (``shown``, as posted: see ``clean_shown`` and
+    ``WorksheetResponse.written_under``). Call with the response locked."""
     response.worksheet = worksheet  # already loaded: recording reads its definition
     response.answers = answers
     response.version += 1
-    response.record_written_under(written, shown=shown)
+    response.record_written_under(written, shown=clean_shown(shown))
     response.save(update_fields=["answers", "written_under", "version", "updated_at"])
     ResponseVersion.objects.create(
         response=response,
@@ -236,7 +236,7 @@ def answer_file_save(
     token = (token or "")[:200]
     try:
         return _store_answer_file(
-            user, enrolment, worksheet, key, kind, checked, token, device, clean_shown(shown)
+            user, enrolment, worksheet, key, kind, checked, token, device, shown
         )
     except IntegrityError:
         # The same upload, stored by a request that ran alongside this one.
@@ -307,7 +307,7 @@ def answer_file_remove(
             device=device,
             written=[file_key(key, kind)],
             worksheet=worksheet,
-            shown=clean_shown(shown),
+            shown=shown,
         )
     return FileResult(response=response, answer_file=None, saved=True)
 

@@ -338,7 +338,7 @@ def frame(request, token):
             {"activity": activity, "config": config, "lang": get_language()},
         )
     )
-    response["Content-Security-Policy"] = frame_policy(request, token, link.parent_origin)
+    response["Content-Security-Policy"] = frame_policy(request, files, link.parent_origin)
     response["X-Content-Type-Options"] = "nosniff"
     # The link is a key for a few hours: no other site learns it from a Referer header.
     response["Referrer-Policy"] = "no-referrer"

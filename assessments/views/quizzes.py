@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from training.access import cohort_for_its_trainers, cohort_for_staff
+from training.access import cohort_for_its_trainers, cohort_for_staff, trains
 from training.models import Enrolment, ScheduledSession
 
 from .. import quizzes as service
@@ -474,7 +474,7 @@ def quiz_overview(request, cohort_id, quiz_id):
             "quiz": quiz,
             "session": session,
             # Only the cohort's trainers mark, so only they are offered the marking page.
-            "can_mark": cohort.trainers.filter(user=request.user).exists(),
+            "can_mark": trains(request.user, cohort),
             "rows": rows,
             "taken": sum(1 for r in rows if r.attempts),
             "passed": sum(1 for r in rows if r.result and r.result.passed),

@@ -1,6 +1,7 @@
 """Shared H5P fixtures for ``tests/assessments/test_h5p*.py`` (imported explicitly)."""
 
 import io
+import json
 import uuid
 import zipfile
 
@@ -113,6 +114,12 @@ def statement(
     return body
 
 
+def post(client, url, body, **extra):
+    """Send a statement (a dict, or a body as it is) to the xAPI endpoint, as the page does."""
+    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    return client.post(url, data=data, content_type="application/json", **extra)
+
+
 DECLARED = object()
 
 
@@ -146,13 +153,10 @@ def play_round(client, url, user, act, attempt, score, *, words=None, total=None
     """What the demo content type sends for one play: an "answered" per choice question (the
     first ``score`` right), the words typed if any, then "completed" with the total
     (``total`` when a test wants it to disagree). Returns the replies."""
-    import json
-
-    def send(body):
-        return client.post(url, data=json.dumps(body), content_type="application/json")
-
     replies = [
-        send(
+        post(
+            client,
+            url,
             statement(
                 user,
                 act,
@@ -162,13 +166,15 @@ def play_round(client, url, user, act, attempt, score, *, words=None, total=None
                 top=1,
                 interaction="choice",
                 registration=attempt,
-            )
+            ),
         )
         for index, question in enumerate(QUESTIONS)
     ]
     if words is not None:
         replies.append(
-            send(
+            post(
+                client,
+                url,
                 statement(
                     user,
                     act,
@@ -177,18 +183,20 @@ def play_round(client, url, user, act, attempt, score, *, words=None, total=None
                     response=words,
                     interaction="long-fill-in",
                     registration=attempt,
-                )
+                ),
             )
         )
     replies.append(
-        send(
+        post(
+            client,
+            url,
             statement(
                 user,
                 act,
                 raw=score if total is None else total,
                 top=len(QUESTIONS),
                 registration=attempt,
-            )
+            ),
         )
     )
     return replies

@@ -17,6 +17,7 @@ from .conftest_h5p import (  # noqa: F401
     h5p_session,
     open_attempt,
     play_round,
+    post,
     statement,
 )
 
@@ -89,7 +90,7 @@ def test_words_typed_in_blanks_are_shown_one_by_one_without_html(
     )
     body["object"]["definition"]["description"] = {"en-US": "<p>Fill in the <b>words</b></p>"}
     url = reverse("assessments:h5p_xapi", args=[enrolment.pk, h5p_activity.pk])
-    assert player.post(url, data=body, content_type="application/json").status_code == 201
+    assert post(player, url, body).status_code == 201
     client.force_login(trainer)
     page = client.get(reverse("assessments:h5p_cohort", args=[cohort.pk, h5p_activity.pk]))
     text = page.content.decode()

@@ -4,7 +4,6 @@ server cannot believe is kept for the trainer, held back, and never passes the t
 # ruff: noqa: F811 (fixtures imported from conftest_h5p are used as arguments)
 
 import io
-import json
 import zipfile
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments.h5p_package import declared_max_score, install_package
+from assessments.h5p_package import content_dir, declared_max_score, install_package
 from assessments.models import H5PActivity, H5PAttempt, H5PResult, XAPIStatement
 from training.models import Enrolment
 
@@ -23,6 +22,7 @@ from .conftest_h5p import (  # noqa: F401
     h5p_session,
     open_attempt,
     play_round,
+    post,
     statement,
 )
 
@@ -46,10 +46,6 @@ def url(enrolment, h5p_session, h5p_activity):
 def as_trainee(client, trainee):
     client.force_login(trainee)
     return client
-
-
-def post(client, url, body):
-    return client.post(url, data=json.dumps(body), content_type="application/json")
 
 
 def full_marks(user, activity, **extra):
@@ -282,7 +278,17 @@ def real_package(name, drop=()):
 def test_the_highest_score_is_read_from_real_packages(h5p_media, editor, name, drop, highest):
     activity = install_package(H5PActivity(title=name), real_package(name, drop), user=editor)
     assert declared_max_score(activity) == highest
+    # A package uploaded before the highest score was kept at upload: read from its files.
+    del activity.inspection["max_score"]
+    assert declared_max_score(activity) == highest
 
 
 def test_the_demo_package_gives_at_most_one_point_per_choice_question(h5p_activity):
+    assert declared_max_score(h5p_activity) == len(QUESTIONS)
+
+
+def test_the_highest_score_is_told_at_upload_so_opening_the_player_reads_no_file(h5p_activity):
+    assert h5p_activity.inspection["max_score"] == len(QUESTIONS)
+    (content_dir(h5p_activity) / "content" / "content.json").unlink()
+    (content_dir(h5p_activity) / "h5p.json").unlink()
     assert declared_max_score(h5p_activity) == len(QUESTIONS)

@@ -59,7 +59,7 @@ def test_an_autosave_after_the_limit_is_told_to_log_in_again(client, trainee, se
     client.force_login(trainee)
     idle_for(client, settings.SESSION_IDLE_MINUTES_TRAINEE + 1)
     response = client.post(
-        "/worksheets/1/1/save/",
+        reverse("worksheets:save", args=[1, 1]),
         data="{}",
         content_type="application/json",
         HTTP_ACCEPT="application/json",

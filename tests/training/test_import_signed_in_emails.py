@@ -27,6 +27,14 @@ def known(cohort, trainer):
     return User.objects.get(trainee_profile__reference="K-1")
 
 
+@pytest.fixture
+def known_logged_in(known):
+    """Zoë again, once she has logged in."""
+    known.last_login = timezone.now()
+    known.save()
+    return known
+
+
 MESSAGE = (
     "Row 2: Zoë Añez has logged in already, so only they can change their email address, "
     "on their account page. Leave the email cell empty or write the address they have now."
@@ -78,9 +86,7 @@ def test_adding_an_email_to_someone_who_logged_in_without_one_is_refused(cohort,
     assert ngoc.email == ""
 
 
-def test_the_same_email_in_another_case_or_an_empty_cell_is_fine(cohort, trainer, known):
-    known.last_login = timezone.now()
-    known.save()
+def test_the_same_email_in_another_case_or_an_empty_cell_is_fine(cohort, trainer, known_logged_in):
     report = import_file(
         cohort,
         trainer,
@@ -91,9 +97,9 @@ def test_the_same_email_in_another_case_or_an_empty_cell_is_fine(cohort, trainer
         cohort, trainer, "First name;Last name;Email;Reference;Phone\nZoë;Añez;;K-1;0470 22 22 22\n"
     )
     assert report.imported, report.rows
-    known.refresh_from_db()
-    assert known.email == "zoe@example.org"
-    assert known.trainee_profile.phone == "0470 22 22 22"
+    known_logged_in.refresh_from_db()
+    assert known_logged_in.email == "zoe@example.org"
+    assert known_logged_in.trainee_profile.phone == "0470 22 22 22"
 
 
 def test_someone_who_never_logged_in_may_still_get_a_corrected_email(cohort, trainer, known):
@@ -105,9 +111,7 @@ def test_someone_who_never_logged_in_may_still_get_a_corrected_email(cohort, tra
     assert known.email == "zoe.a@example.org"
 
 
-def test_new_people_with_an_email_import_as_before(cohort, trainer, known):
-    known.last_login = timezone.now()
-    known.save()
+def test_new_people_with_an_email_import_as_before(cohort, trainer, known_logged_in):
     report = import_file(
         cohort,
         trainer,

@@ -10,8 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
+from tests.training.test_login_cards import print_cards
+from tests.training.test_sign_in_codes import card_code
 from training import people
-from training.models import TraineeProfile
+from training.models import SignInCode, TraineeProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +34,9 @@ def without_token(response):
 
 
 def sign_in_with_a_card_and_choose_a_pin(trainer, cohort, user):
-    from tests.training.test_sign_in_codes import card_code, print_card
-
     staff = Client()
     staff.force_login(trainer)
-    code = card_code(print_card(staff, cohort, user))
+    code = card_code(print_cards(staff, cohort, user))
     browser = Client()
     assert (
         browser.post(reverse("login"), {"username": user.username, "password": code}).status_code
@@ -221,10 +221,7 @@ def test_no_replacement_card_is_refused_for_an_address_nobody_confirmed(
     as_user, trainer, cohort, trainee
 ):
     """Such a trainee cannot reset by email, so a replacement card is their way back in."""
-    from training.models import SignInCode
-
     trainee.email = "typed.by.staff@example.org"
-    trainee.save()
     trainee.last_login = trainee.date_joined
     trainee.save()
     url = reverse("training:login_card_replace", args=[cohort.pk, trainee.enrolments.get().pk])

@@ -2,36 +2,29 @@
 use it to read a trainee's private answers, and a trainee's own password keeps working."""
 
 import datetime
-import io
-import re
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from pypdf import PdfReader
+from django.utils import formats, timezone
 
+from lms.roles import Role
 from tests.factories import PASSWORD, activity, make_session, part, worksheet_with_parts
+from tests.training.test_login_cards import CODE, pdf_text, print_cards
 from training import people
-from training.models import Enrolment
+from training.models import Enrolment, SignInCode, TraineeProfile
+from training.sign_in import CHOOSE_SECRET
 
 pytestmark = pytest.mark.django_db
 
-CODE = re.compile(r"\b([A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4})\b")
 SECRET_ANSWER = "I slept at the bus station for two winters."
 
 
 def card_code(response):
     assert response.status_code == 200, response.content[:500]
-    assert response["Content-Type"] == "application/pdf"
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
-    return CODE.findall(text)[0]
-
-
-def print_card(client, cohort, user):
-    return client.post(
-        reverse("training:login_cards", args=[cohort.pk]), {"trainees": [str(user.pk)]}
-    )
+    return CODE.findall(pdf_text(response)[1])[0]
 
 
 def log_in(username, password):
@@ -80,7 +73,7 @@ def test_a_trainer_who_prints_a_card_cannot_read_the_private_answers_with_its_co
     as_user, trainer, cohort, newcomer, private_worksheet, programme
 ):
     answers_url = write_private_answer(newcomer, cohort, private_worksheet, programme)
-    code = card_code(print_card(as_user(trainer), cohort, newcomer))
+    code = card_code(print_cards(as_user(trainer), cohort, newcomer))
 
     browser = log_in(newcomer.username, code)
     assert browser.logged_in
@@ -98,7 +91,7 @@ def test_printing_a_card_leaves_the_trainees_own_password_working(
     as_user, trainer, cohort, trainee, private_worksheet, programme
 ):
     answers_url = write_private_answer(trainee, cohort, private_worksheet, programme)
-    print_card(as_user(trainer), cohort, trainee)
+    print_cards(as_user(trainer), cohort, trainee)
 
     browser = log_in(trainee.username, PASSWORD)
     assert browser.logged_in
@@ -106,17 +99,13 @@ def test_printing_a_card_leaves_the_trainees_own_password_working(
 
 
 def test_a_code_works_only_once(as_user, trainer, cohort, newcomer):
-    code = card_code(print_card(as_user(trainer), cohort, newcomer))
+    code = card_code(print_cards(as_user(trainer), cohort, newcomer))
     assert log_in(newcomer.username, code).logged_in
     assert not log_in(newcomer.username, code).logged_in
 
 
 def test_an_expired_code_does_not_work(as_user, trainer, cohort, newcomer, settings):
-    from django.utils import timezone
-
-    code = card_code(print_card(as_user(trainer), cohort, newcomer))
-    from training.models import SignInCode
-
+    code = card_code(print_cards(as_user(trainer), cohort, newcomer))
     SignInCode.objects.filter(user=newcomer).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
@@ -126,23 +115,17 @@ def test_an_expired_code_does_not_work(as_user, trainer, cohort, newcomer, setti
 def test_a_code_lasts_seven_days_unless_the_setting_says_otherwise(
     as_user, trainer, cohort, newcomer, settings
 ):
-    from training.models import SignInCode
-
-    card_code(print_card(as_user(trainer), cohort, newcomer))
+    card_code(print_cards(as_user(trainer), cohort, newcomer))
     first = SignInCode.objects.get(user=newcomer)
     assert first.expires_at - first.printed_at == datetime.timedelta(days=7)
     settings.SIGN_IN_CODE_DAYS = 2
-    card_code(print_card(as_user(trainer), cohort, newcomer))
+    card_code(print_cards(as_user(trainer), cohort, newcomer))
     second = SignInCode.objects.filter(user=newcomer).latest("printed_at")
     assert second.expires_at - second.printed_at == datetime.timedelta(days=2)
 
 
 def test_a_code_is_never_stored_in_clear(as_user, trainer, cohort, newcomer):
-    from django.db import connection
-
-    from training.models import SignInCode
-
-    code = card_code(print_card(as_user(trainer), cohort, newcomer))
+    code = card_code(print_cards(as_user(trainer), cohort, newcomer))
     record = SignInCode.objects.get(user=newcomer)
     assert code not in record.code_hash and code.replace("-", "") not in record.code_hash
     assert record.code_hash.startswith(("md5$", "pbkdf2_", "argon2", "bcrypt", "scrypt"))
@@ -161,7 +144,7 @@ def test_a_code_is_never_stored_in_clear(as_user, trainer, cohort, newcomer):
 
 
 def signed_in_with_a_card(client_as_trainer, cohort, user):
-    code = card_code(print_card(client_as_trainer, cohort, user))
+    code = card_code(print_cards(client_as_trainer, cohort, user))
     browser = log_in(user.username, code)
     assert browser.logged_in
     return browser, code
@@ -273,8 +256,6 @@ def test_nothing_but_choosing_opens_before_a_secret_is_chosen(
 
 
 def test_only_a_plain_trainee_may_choose_a_pin(client, trainer):
-    from training.sign_in import CHOOSE_SECRET
-
     client.force_login(trainer)
     session = client.session
     session[CHOOSE_SECRET] = 1
@@ -294,7 +275,7 @@ def test_a_first_card_stops_working_once_the_trainee_chose_a_password_some_other
     as_user, trainer, cohort, newcomer
 ):
     """Say by email: the unused card must not replace that password behind their back."""
-    code = card_code(print_card(as_user(trainer), cohort, newcomer))
+    code = card_code(print_cards(as_user(trainer), cohort, newcomer))
     newcomer.set_password("rain on the roof 7")
     newcomer.save()
     assert not log_in(newcomer.username, code).logged_in
@@ -304,17 +285,13 @@ def test_a_first_card_stops_working_once_the_trainee_chose_a_password_some_other
 def test_a_code_does_not_work_for_an_account_that_was_given_a_staff_role_since(
     as_user, trainer, cohort, newcomer
 ):
-    from django.contrib.auth.models import Group
-
-    from lms.roles import Role
-
-    code = card_code(print_card(as_user(trainer), cohort, newcomer))
+    code = card_code(print_cards(as_user(trainer), cohort, newcomer))
     newcomer.groups.add(Group.objects.get(name=Role.TRAINER.value))
     assert not log_in(newcomer.username, code).logged_in
 
 
 def test_a_code_does_not_work_for_a_deactivated_account(as_user, trainer, cohort, newcomer):
-    code = card_code(print_card(as_user(trainer), cohort, newcomer))
+    code = card_code(print_cards(as_user(trainer), cohort, newcomer))
     newcomer.is_active = False
     newcomer.save()
     assert not log_in(newcomer.username, code).logged_in
@@ -323,7 +300,7 @@ def test_a_code_does_not_work_for_a_deactivated_account(as_user, trainer, cohort
 def test_wrong_codes_count_towards_the_pause_on_wrong_tries(
     as_user, trainer, cohort, newcomer, settings
 ):
-    code = card_code(print_card(as_user(trainer), cohort, newcomer))
+    code = card_code(print_cards(as_user(trainer), cohort, newcomer))
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         assert not log_in(newcomer.username, "ABCD-EFGH").logged_in
     assert not log_in(newcomer.username, code).logged_in  # paused, even with the right code
@@ -338,17 +315,13 @@ def replace_url(cohort, user):
 
 
 def test_the_ordinary_form_refuses_someone_who_logged_in_before(as_user, trainer, cohort, trainee):
-    from training.models import SignInCode
-
-    response = print_card(as_user(trainer), cohort, trainee)
+    response = print_cards(as_user(trainer), cohort, trainee)
     assert response.status_code == 400
     assert "replacement card" in response.content.decode()
     assert not SignInCode.objects.exists()
 
 
 def test_a_replacement_card_needs_the_trainee_present(as_user, trainer, cohort, trainee):
-    from training.models import SignInCode
-
     client = as_user(trainer)
     page = client.get(replace_url(cohort, trainee))
     assert page.status_code == 200
@@ -366,10 +339,6 @@ def test_a_replacement_card_needs_the_trainee_present(as_user, trainer, cohort, 
 
 
 def test_no_replacement_card_for_someone_who_can_reset_by_email(as_user, trainer, cohort, trainee):
-    from django.utils import timezone
-
-    from training.models import SignInCode, TraineeProfile
-
     trainee.email = "me@example.org"
     trainee.save()
     # The address counts once the trainee confirmed it (test_reset_needs_a_confirmed_email).
@@ -435,9 +404,7 @@ def sam(trainer):
 def test_the_trainee_reads_every_card_printed_for_them_in_plain_words(
     as_user, sam, cohort, newcomer
 ):
-    from django.utils import formats, timezone
-
-    code = card_code(print_card(as_user(sam), cohort, newcomer))
+    code = card_code(print_cards(as_user(sam), cohort, newcomer))
     browser = log_in(newcomer.username, code)
     choose(browser, "pin", "274915")
     page = browser.get(reverse("training:account")).content.decode()
@@ -449,8 +416,6 @@ def test_the_trainee_reads_every_card_printed_for_them_in_plain_words(
 def test_the_trainee_may_stop_a_card_they_did_not_ask_for(
     as_user, sam, cohort, trainee, other_trainee
 ):
-    from training.models import SignInCode
-
     code = card_code(as_user(sam).post(replace_url(cohort, trainee), {"trainee_present": "on"}))
     card = SignInCode.objects.get(user=trainee)
     # Not someone else.
@@ -486,7 +451,7 @@ def test_the_trainee_is_told_of_a_replacement_card_at_their_next_login(
 def test_the_groups_staff_see_every_card_printed_in_it(
     as_user, sam, co_trainer, cohort, newcomer, trainee
 ):
-    code = card_code(print_card(as_user(sam), cohort, newcomer))
+    code = card_code(print_cards(as_user(sam), cohort, newcomer))
     log_in(newcomer.username, code)
     as_user(sam).post(replace_url(cohort, trainee), {"trainee_present": "on"})
     page = as_user(co_trainer).get(reverse("training:login_cards", args=[cohort.pk]))
@@ -499,9 +464,7 @@ def test_the_groups_staff_see_every_card_printed_in_it(
 
 
 def test_nothing_deletes_the_log(as_user, trainer, cohort, newcomer):
-    from training.models import SignInCode
-
-    card_code(print_card(as_user(trainer), cohort, newcomer))
+    card_code(print_cards(as_user(trainer), cohort, newcomer))
     with pytest.raises(TypeError, match="nothing deletes it"):
         SignInCode.objects.all().delete()
     with pytest.raises(TypeError, match="nothing deletes it"):

@@ -58,11 +58,6 @@ def worksheet(programme):
     return worksheet
 
 
-@pytest.fixture
-def enrolment(cohort, trainee):
-    return cohort.enrolments.get(trainee=trainee)
-
-
 def record(client, enrolment, worksheet, name, content, content_type):
     return client.post(
         reverse("worksheets:paper", args=[enrolment.cohort_id, worksheet.pk, enrolment.pk]),

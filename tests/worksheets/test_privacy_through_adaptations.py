@@ -1,7 +1,8 @@
 """An adaptation's copy of a worksheet follows its original when the adapter takes a change.
 Taking changes must never open up an answer that a trainee of the adapted programme wrote
-in private: the original's part deleted and added back as "trainer" reaches the copy as a
-part with the same block id, and the answer keeps its own record."""
+in private: the original's part deleted and added back as "trainer" comes to the adapter as
+a part with the same block id, and taking it is refused, since the copy's answers record
+that they were written in private (``Worksheet.clean``)."""
 
 # The fixtures imported from the adaptations' conftest are test arguments by design.
 # ruff: noqa: F811
@@ -18,6 +19,7 @@ from tests.factories import make_cohort, part, worksheet_with_parts
 from training.models import CohortTrainer
 from worksheets import services
 from worksheets.blocks import PRIVATE, TRAINER
+from worksheets.layout import visibility_by_part
 from worksheets.models import Worksheet, WorksheetResponse
 
 pytestmark = pytest.mark.django_db
@@ -76,13 +78,16 @@ def test_taking_a_deleted_and_re_added_part_into_the_copy_keeps_private_answers_
     worksheet.save()
     take_every_change(adaptation)
     assert [item["id"] for item in Worksheet.objects.get(pk=copy.pk).parts.raw_data] == [shared_id]
-    # ...then add it back, same block id, shared with the trainer; the adapter takes it too.
+    # ...then add it back, same block id, shared with the trainer: the adapter is told no.
     worksheet.parts = [
         {**raw[0], "value": {**raw[0]["value"], "visibility": TRAINER}},
         raw[1],
     ]
     worksheet.save()
-    take_every_change(adaptation)
+    outcome = take_every_change(adaptation)
+    assert outcome.taken == 0
+    assert any("A private part cannot be shared now" in message for message in outcome.refused)
+    assert visibility_by_part(Worksheet.objects.get(pk=copy.pk)) == {shared_id: TRAINER}
 
     html = (
         as_user(trainer)

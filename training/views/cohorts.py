@@ -633,10 +633,9 @@ def login_card_replace(request, cohort_id, enrolment_id):
         cohort=cohort,
     )
     trainee = enrolment.trainee
+    name = people.person_name(trainee)
     refusal = people.replacement_refusal(trainee)
-    form = ReplacementCardForm(
-        request.POST if request.method == "POST" else None, name=people.person_name(trainee)
-    )
+    form = ReplacementCardForm(request.POST if request.method == "POST" else None, name=name)
     if request.method == "POST" and form.is_valid():
         try:
             card = people.login_card_replace(
@@ -654,7 +653,7 @@ def login_card_replace(request, cohort_id, enrolment_id):
         "training/people/login_card_replace.html",
         {
             "cohort": cohort,
-            "trainee": trainee,
+            "name": name,
             "form": form,
             "refusal": refusal,
             "code_days": people.sign_in_code_days(),

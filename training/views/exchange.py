@@ -154,12 +154,10 @@ def import_confirm(request, cohort_id):
 @login_required
 @require_POST
 def import_discard(request, cohort_id):
-    """The preview page was left without confirming (the page sends this as it goes, and
-    "Cancel" posts it): the kept file is removed."""
+    """The preview page was left without confirming (the page sends this as it goes): the
+    kept file is removed. "Cancel" leads back to the import page, which removes it too."""
     cohort = cohort_for_staff(request, cohort_id)
     import_uploads.forget(request, cohort)
-    if request.POST.get("then") == "back":
-        return redirect("training:import_trainees", cohort_id=cohort.pk)
     return HttpResponse(status=204)
 
 

@@ -43,7 +43,6 @@ def choose_secret(request):
     if not code_id:
         return redirect("home")
     user = request.user
-    card = SignInCode.objects.filter(pk=code_id, user=user).first()
     kind = request.POST.get("kind") if request.method == "POST" else None
     pin_form, password_form = _choose_forms(request, user, kind)
     chosen = {"pin": pin_form, "password": password_form}.get(kind)
@@ -56,6 +55,7 @@ def choose_secret(request):
             query = urlencode({"next": next_page(request)})
             return redirect(f"{reverse('training:account_email_check')}?{query}")
         return redirect(next_page(request))
+    card = SignInCode.objects.filter(pk=code_id, user=user).first()
     return render(
         request,
         "training/sign_in/choose.html",
@@ -86,7 +86,7 @@ def _tell_saved(request, kind):
 def _choose_forms(request, user, kind):
     """The two choices of a new secret: a PIN (plain trainees only) and a password."""
     pin_form = (
-        PinForm(request.POST if kind == "pin" else None, user=user, prefix="pin")
+        PinForm(request.POST if kind == "pin" else None, prefix="pin")
         if people.is_plain_trainee(user)
         else None
     )

@@ -394,7 +394,7 @@ def review(request, cohort_id, response_id):
         answers,
         comments,
         failed_comment,
-        withheld=withheld_keys(request.user, response, parts, readable=keys),
+        withheld=withheld_keys(parts, keys),
     )
     return render(
         request,

@@ -261,7 +261,7 @@ def _in_easy_read(easy, usual, easy_read):
 
 
 def _part_views(
-    parts, answers, feedback, *, values=None, conflicts=None, easy_read=False, response=None
+    parts, answers, feedback, *, response, values=None, conflicts=None, easy_read=False
 ):
     """Parts with a ``Field`` per prompt, holding the text to show and any comments, and any
     recording or picture given. ``easy_read`` shows the easy-read wording where there is one.
@@ -750,11 +750,8 @@ def my_scan(request, enrolment_id, worksheet_id):
     from .review import scan_download
 
     enrolment, worksheet = _load(request.user, enrolment_id, worksheet_id)
-    response = WorksheetResponse.objects.filter(enrolment=enrolment, worksheet=worksheet).first()
-    if response is None:
-        raise Http404
-    response.enrolment, response.worksheet = enrolment, worksheet
-    return scan_download(request, response)
+    # An unsaved response has no scan: 404.
+    return scan_download(request, _existing_response(enrolment, worksheet))
 
 
 # --- PDFs -----------------------------------------------------------------------------------------
